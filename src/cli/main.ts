@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// The `fe80` command: one file per subcommand in ./commands, loaded on demand so `fe80 ifindex`
+// does not pay for HTTP or mDNS start-up. Exit codes: 0 ok, 1 not found or invalid, 2 usage.
+import { EXIT, UsageError, type Command } from './command.js';
+import { Fe80Error } from '../errors.js';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
+  ifindex: { summary: 'print the index of each interface name (the seed\'s ifix)', load: () => import('./commands/ifindex.js') },
+  ifname: { summary: 'print the name of each interface index', load: () => import('./commands/ifname.js') },
+  interfaces: { summary: 'list interfaces with index, state and link-local addresses', load: () => import('./commands/interfaces.js') },
+  parse: { summary: 'validate and canonicalise addresses, endpoints and URLs', load: () => import('./commands/parse.js') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  const lines = Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(width)}  ${v.summary}`);
+  return `usage: fe80 <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'fe80 <command> --help' for a command's options.\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? process.stderr : process.stdout).write(usage());
+    return name === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  if (name === '--version' || name === '-V') {
+    const { createRequire } = await import('node:module');
+    process.stdout.write(`${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}\n`);
+    return EXIT.OK;
+  }
+  const entry = COMMANDS[name];
+  if (entry === undefined) {
+    process.stderr.write(`fe80: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
+    return EXIT.USAGE;
+  }
+  const command = (await entry.load()).default;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.help);
+    return EXIT.OK;
+  }
+  try {
+    return await command.run(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`fe80 ${name}: ${error.message}\n\n${command.help}`);
+      return EXIT.USAGE;
+    }
+    if (error instanceof Fe80Error) {
+      process.stderr.write(`fe80 ${name}: ${error.message} [${error.code}]\n`);
+      return EXIT.FAIL;
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`fe80: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = EXIT.FAIL;
+  },
+);

@@ -1,0 +1,111 @@
+/**
+ * Every failure fe80 reports is an `Fe80Error` with a stable `code` from `Fe80ErrorCode`.
+ * Match on `code`, never on `message` (messages may be reworded). The list of codes, with one
+ * sentence each, is `ERROR_CODES` below and the README's "Error codes" section.
+ */
+
+/** What each code means; the README's table is generated from the same words. */
+export const ERROR_CODES = {
+  ERR_INVALID_ADDRESS: 'The text is not an IPv4 or IPv6 address (RFC 4291 §2.2).',
+  ERR_INVALID_ZONE:
+    'The zone is empty, contains a forbidden character, or cannot be an interface name here (RFC 4007 §11.2; Linux: 1-15 bytes).',
+  ERR_INVALID_PORT: 'The port is missing, not decimal, or outside 0-65535.',
+  ERR_INVALID_ENDPOINT: 'The text is not an endpoint: `[addr%zone]:port` or `a.b.c.d:port`.',
+  ERR_INVALID_URL: 'The URL is malformed, or its host is a zoned form fe80 does not accept.',
+  ERR_INVALID_ARGUMENT: 'An option or argument has the wrong type or value.',
+  ERR_UNKNOWN_INTERFACE: 'No interface has this name or index (the message lists the interfaces that exist).',
+  ERR_INTERFACE_DOWN: 'The interface exists but is down, or has no IPv6 link-local address.',
+  ERR_ZONE_NOT_ALLOWED:
+    'A zone was given for an address whose scope takes none (global, ULA, loopback, IPv4; RFC 4007 §6), or for an interface outside the allowed set.',
+  ERR_ZONE_REQUIRED:
+    'A link-local address has no zone, and no zone policy picks one (the message lists candidate interfaces).',
+  ERR_CONNECT: 'Every connection attempt failed (each attempt and its error are listed on `attempts`).',
+  ERR_TIMEOUT: 'The operation did not finish within its timeout.',
+  ERR_ABORTED: 'The operation was cancelled through its AbortSignal.',
+  ERR_NOT_FOUND: 'A name was not resolved (mDNS or system resolver).',
+  ERR_MDNS: 'An mDNS query could not be sent or its socket failed.',
+  ERR_HTTP: 'An HTTP request failed in a way that is not a connection error (bad redirect, too many redirects).',
+  ERR_UNSUPPORTED: 'The operation is not available on this platform or Node.js version.',
+  ERR_LAB: 'The test lab (fe80/testing) could not create or clean up a namespace, link or process.',
+} as const;
+
+export type Fe80ErrorCode = keyof typeof ERROR_CODES;
+
+export interface Fe80ErrorOptions {
+  /** The text or value that was rejected, verbatim. */
+  input?: string | undefined;
+  /** Index into `input` where parsing failed. */
+  position?: number | undefined;
+  /** A suggestion for the user (e.g. "looks URL-encoded: did you mean zone eth0?"). */
+  hint?: string | undefined;
+  /** The underlying system error, if any. */
+  cause?: unknown;
+}
+
+const BRAND = Symbol.for('fe80.error.1');
+
+export class Fe80Error extends Error {
+  override name = 'Fe80Error' as const;
+  readonly code: Fe80ErrorCode;
+  readonly input: string | undefined;
+  readonly position: number | undefined;
+  readonly hint: string | undefined;
+
+  constructor(code: Fe80ErrorCode, message: string, options: Fe80ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.input = options.input;
+    this.position = options.position;
+    this.hint = options.hint;
+  }
+
+  /** Cross-realm / cross-copy check: two installed copies of fe80 recognise each other's errors. */
+  get [BRAND](): true {
+    return true;
+  }
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    // Subclasses use the ordinary prototype check; the base class also recognises other copies.
+    if (this !== Fe80Error) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  toJSON(): { code: Fe80ErrorCode; message: string; input?: string; position?: number; hint?: string } {
+    const out: { code: Fe80ErrorCode; message: string; input?: string; position?: number; hint?: string } = {
+      code: this.code,
+      message: this.message,
+    };
+    if (this.input !== undefined) out.input = this.input;
+    if (this.position !== undefined) out.position = this.position;
+    if (this.hint !== undefined) out.hint = this.hint;
+    return out;
+  }
+}
+
+/** Reports whether `value` is an Fe80Error, optionally with the given code. */
+export function isFe80Error(value: unknown, code?: Fe80ErrorCode): value is Fe80Error {
+  return value instanceof Fe80Error && (code === undefined || (value as Fe80Error).code === code);
+}
+
+/** One failed attempt of a multi-attempt operation (racing, redirects). */
+export interface Attempt {
+  /** The endpoint tried, as text, e.g. `[fe80::1%eth0]:80`. */
+  endpoint: string;
+  /** The interface name of this attempt, if any. */
+  interface?: string | undefined;
+  error: Error;
+}
+
+/** ERR_CONNECT: every attempt failed. `attempts` lists each attempt and its error. */
+export class Fe80ConnectError extends Fe80Error {
+  readonly attempts: readonly Attempt[];
+  constructor(message: string, attempts: readonly Attempt[], options: Fe80ErrorOptions = {}) {
+    super('ERR_CONNECT', message, options);
+    this.attempts = attempts;
+  }
+}
+
+/** Quote a value for an error message: JSON-style, so control characters and NUL stay visible. */
+export function quote(value: string): string {
+  return JSON.stringify(value);
+}

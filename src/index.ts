@@ -1,0 +1,5 @@
+// The public API of fe80. Internals stay behind the folder index files on purpose.
+export { Fe80Error, Fe80ConnectError, ERROR_CODES, isFe80Error } from './errors.js';
+export type { Fe80ErrorCode, Fe80ErrorOptions, Attempt } from './errors.js';
+export * from './addr/index.js';
+export * from './iface/index.js';
