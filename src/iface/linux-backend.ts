@@ -1,0 +1,210 @@
+// Linux backend: /sys/class/net/<name>/{ifindex,flags,mtu,address,operstate} for every interface
+// (down ones and ones without addresses too), /proc/net/if_inet6 for IPv6 addresses and
+// os.networkInterfaces() for IPv4 ones. No path is ever built from caller input: names come from
+// readdir() of the sysfs directory only.
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { networkInterfaces as osNetworkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import type { RawAddress, RawInterface, RegistryBackend } from './types.js';
+import { prefixLengthOf, type NetworkInterfacesFn } from './portable-backend.js';
+
+// <linux/if.h>
+const IFF_UP = 0x1;
+const IFF_LOOPBACK = 0x8;
+const IFF_RUNNING = 0x40;
+const IFF_MULTICAST = 0x1000;
+/** The loopback device is ifindex 1 in every network namespace (LOOPBACK_IFINDEX, net/core/dev.c). */
+const LOOPBACK_IFINDEX = 1;
+
+export interface LinuxBackendOptions {
+  /** root of sysfs; default `/sys` (reads `<sysfsRoot>/class/net`) */
+  sysfsRoot?: string;
+  /** root of procfs; default `/proc` (reads `<procRoot>/net/if_inet6` and `<procRoot>/net/dev`) */
+  procRoot?: string;
+  /** source of IPv4 addresses; default `os.networkInterfaces` */
+  networkInterfaces?: NetworkInterfacesFn;
+}
+
+export class LinuxBackend implements RegistryBackend {
+  readonly name = 'linux';
+  readonly nameRules = 'linux' as const;
+  readonly zoneStyle = 'name' as const;
+  /**
+   * What the last `read()` used. `'sysfs'` normally. `'proc'` when /sys/class/net is missing or
+   * belongs to another network namespace (a bare `nsenter --net`/`unshare -n` does not remount
+   * /sys, trials.md §4): then names come from /proc/net/dev (which follows the caller's netns),
+   * indexes from /proc/net/if_inet6 and os.networkInterfaces(), and interfaces without IPv6
+   * addresses (except `lo`, always 1) have index 0 = unknown, flags as os.networkInterfaces() sees them.
+   */
+  mode: 'sysfs' | 'proc' = 'sysfs';
+  readonly #netDir: string;
+  readonly #procNet: string;
+  readonly #networkInterfaces: NetworkInterfacesFn;
+
+  constructor(options: LinuxBackendOptions = {}) {
+    this.#netDir = join(options.sysfsRoot ?? '/sys', 'class', 'net');
+    this.#procNet = join(options.procRoot ?? '/proc', 'net');
+    this.#networkInterfaces = options.networkInterfaces ?? osNetworkInterfaces;
+  }
+
+  read(): RawInterface[] {
+    let list: RawInterface[] | undefined;
+    let inet6: Inet6Line[] = [];
+    let procNames: string[] | undefined;
+    // Twice: a link created or deleted between the reads below looks like a namespace mismatch.
+    for (let attempt = 0; attempt < 2 && list === undefined; attempt++) {
+      const sys = tryRead(() => readdirSync(this.#netDir));
+      const fromSys = sys === undefined ? undefined : this.#fromSysfs(sys);
+      procNames = tryRead(() => parseProcNetDev(readFileSync(join(this.#procNet, 'dev'), 'utf8')));
+      inet6 = tryRead(() => parseIfInet6(readFileSync(join(this.#procNet, 'if_inet6'), 'utf8'))) ?? [];
+      if (fromSys !== undefined && sameNamespace(fromSys, procNames, inet6)) list = fromSys;
+    }
+    const nics = this.#networkInterfaces();
+    this.mode = list === undefined ? 'proc' : 'sysfs';
+    list ??= fromProc(procNames ?? Object.keys(nics), inet6, nics);
+
+    // Addresses: IPv4 from os.networkInterfaces() (alias labels `eth0:1` belong to `eth0`),
+    // IPv6 from /proc/net/if_inet6 matched by ifindex (names can be renamed, indexes cannot).
+    const byName = new Map(list.map((i) => [i.name, i]));
+    const byIndex = new Map(list.filter((i) => i.index > 0).map((i) => [i.index, i]));
+    for (const [label, entries] of Object.entries(nics)) {
+      const colon = label.indexOf(':');
+      const nic = byName.get(colon === -1 ? label : label.slice(0, colon));
+      if (nic === undefined || entries === undefined) continue;
+      for (const e of entries) {
+        if ((e.family !== 'IPv4' && e.family !== 4) || typeof e.address !== 'string') continue;
+        const prefixLength = prefixLengthOf(e);
+        if (prefixLength !== undefined) nic.addresses.push({ address: e.address, prefixLength });
+      }
+    }
+    for (const a of inet6) {
+      const nic = byIndex.get(a.index) ?? byName.get(a.name);
+      if (nic !== undefined) nic.addresses.push({ address: a.bytes, prefixLength: a.prefixLength, flags: a.flags });
+    }
+    return list;
+  }
+
+  #fromSysfs(names: string[]): RawInterface[] {
+    const out: RawInterface[] = [];
+    for (const name of names) {
+      const dir = join(this.#netDir, name);
+      // ifindex first: a non-interface entry (`bonding_masters`) or a link deleted since readdir fails here
+      const index = tryRead(() => Number.parseInt(readAttribute(join(dir, 'ifindex')), 10));
+      if (index === undefined || !(index > 0)) continue;
+      const flags = tryRead(() => Number.parseInt(readAttribute(join(dir, 'flags')), 16)) ?? 0;
+      const up = (flags & IFF_UP) !== 0;
+      const operstate = up ? tryRead(() => readAttribute(join(dir, 'operstate')).trim()) : undefined;
+      const mtu = tryRead(() => Number.parseInt(readAttribute(join(dir, 'mtu')), 10));
+      const mac = tryRead(() => readAttribute(join(dir, 'address')).trim());
+      out.push({
+        name,
+        index,
+        up,
+        // sysfs `flags` is dev->flags, which never has IFF_RUNNING; dev_get_flags() derives it:
+        // admin up and operstate UP or UNKNOWN (netif_oper_up)
+        running: (flags & IFF_RUNNING) !== 0 || (up && (operstate === 'up' || operstate === 'unknown')),
+        loopback: (flags & IFF_LOOPBACK) !== 0,
+        multicast: (flags & IFF_MULTICAST) !== 0,
+        mac: mac === undefined || mac === '' ? undefined : mac,
+        mtu: mtu !== undefined && Number.isFinite(mtu) ? mtu : undefined,
+        addresses: [],
+      });
+    }
+    return out;
+  }
+}
+
+/** Degraded mode (see `mode`): what can be known without a sysfs of this namespace. */
+function fromProc(names: string[], inet6: Inet6Line[], nics: ReturnType<NetworkInterfacesFn>): RawInterface[] {
+  return names.map((name) => {
+    const entries = nics[name] ?? [];
+    const index =
+      inet6.find((a) => a.name === name)?.index ??
+      entries.find((e) => typeof e.scopeid === 'number' && e.scopeid > 0 && /^fe[89ab]/i.test(e.address ?? ''))?.scopeid ??
+      (name === 'lo' ? LOOPBACK_IFINDEX : 0);
+    const listed = entries.length > 0; // libuv lists only interfaces that are UP and RUNNING
+    const loopback = name === 'lo' || entries.some((e) => e.internal);
+    return {
+      name,
+      index,
+      up: listed,
+      running: listed,
+      loopback,
+      multicast: listed && !loopback,
+      mac: entries[0]?.mac,
+      mtu: undefined,
+      addresses: [],
+    };
+  });
+}
+
+export interface Inet6Line {
+  bytes: Uint8Array;
+  index: number;
+  prefixLength: number;
+  scope: number;
+  flags: number;
+  name: string;
+}
+
+/** `/proc/net/if_inet6`: `%032x ifindex prefixlen scope flags name`, all hex (L-3). */
+export function parseIfInet6(text: string): Inet6Line[] {
+  const out: Inet6Line[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    const [hex, index, prefix, scope, flags, name] = f;
+    if (f.length < 6 || hex === undefined || hex.length !== 32 || name === undefined) continue;
+    const bytes = new Uint8Array(16);
+    for (let i = 0; i < 16; i++) bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+    out.push({
+      bytes,
+      index: Number.parseInt(index ?? '', 16),
+      prefixLength: Number.parseInt(prefix ?? '', 16),
+      scope: Number.parseInt(scope ?? '', 16),
+      flags: Number.parseInt(flags ?? '', 16),
+      name,
+    });
+  }
+  return out;
+}
+
+/** Interface names from `/proc/net/dev` (two header lines, then `  name: counters...`). */
+export function parseProcNetDev(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n').slice(2)) {
+    const colon = line.indexOf(':'); // names never contain ':' (L-1)
+    if (colon > 0) out.push(line.slice(0, colon).trim());
+  }
+  return out;
+}
+
+/**
+ * Does /sys/class/net describe the caller's network namespace? /proc/net/* always follows the
+ * caller's netns, /sys only after a remount (`ip netns exec` does one, bare `nsenter` does not).
+ */
+function sameNamespace(sys: RawInterface[], procNames: string[] | undefined, inet6: Inet6Line[]): boolean {
+  const index = new Map(sys.map((i) => [i.name, i.index]));
+  if (procNames !== undefined && (procNames.length !== sys.length || !procNames.every((n) => index.has(n)))) return false;
+  return inet6.every((a) => index.get(a.name) === a.index);
+}
+
+const attributeBuffer = Buffer.alloc(4096); // a sysfs attribute is at most one page
+
+/** One sysfs attribute: open + read + close into a shared buffer (half the cost of readFileSync, which also fstat()s). */
+function readAttribute(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const n = readSync(fd, attributeBuffer, 0, attributeBuffer.length, 0);
+    return attributeBuffer.toString('latin1', 0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tryRead<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
