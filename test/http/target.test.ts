@@ -1,0 +1,134 @@
+// Pure parts of src/http: URL -> zone-free target, zone policy + allowed interfaces, redirect
+// rules, the Host rewrite of the http.Agent, pool selection. No sockets (a fake interface registry).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { InterfaceRegistry } from '../../src/iface/index.js';
+import type { RawInterface } from '../../src/iface/types.js';
+import { resolveTarget, displayUrl } from '../../src/http/target.js';
+import { changesToGet, inheritedZone, isReplayable, locationUrl, sameOrigin } from '../../src/http/redirect.js';
+import { zoneFreeHost } from '../../src/http/agent.js';
+import { Fe80Dispatcher } from '../../src/http/dispatcher.js';
+
+function nic(name: string, index: number, ll: string | undefined, up = true): RawInterface {
+  return {
+    name, index, up, running: up, loopback: name === 'lo', multicast: true, mac: undefined, mtu: 1500,
+    addresses: ll === undefined ? [] : [{ address: ll, prefixLength: 64 }],
+  };
+}
+const registry = new InterfaceRegistry({
+  backend: { name: 'fake', read: () => [nic('lo', 1, undefined), nic('eth0', 2, 'fe80::a'), nic('wlan0', 3, 'fe80::b'), nic('down0', 4, 'fe80::c', false)] },
+});
+const code = (c: string) => (e: unknown) => (e as { code?: string }).code === c;
+
+describe('resolveTarget', () => {
+  test('RFC 6874 form: zone-free URL, zone by name, Host without zone', () => {
+    const t = resolveTarget('http://[fe80::1%25eth0]:8080/x?y#z', { registry });
+    assert.equal(t.url.href, 'http://[fe80::1]:8080/x?y#z');
+    assert.equal(t.url.host, '[fe80::1]:8080');
+    assert.equal(t.zone, 'eth0');
+    assert.deepEqual(t.policy, { zone: 'eth0' });
+    assert.equal(displayUrl(t), 'http://[fe80::1%25eth0]:8080/x?y');
+    assert.equal(displayUrl(resolveTarget('http://u:p@printer.local/a#b', { registry })), 'http://printer.local/a');
+  });
+  test('numeric zone maps to the interface name; default port is left out of the host', () => {
+    const t = resolveTarget('https://[fe80::1%253]/', { registry });
+    assert.equal(t.zone, 'wlan0');
+    assert.equal(t.url.host, '[fe80::1]');
+  });
+  test('typed form with a bare %', () => {
+    assert.equal(resolveTarget('http://[fe80::1%eth0]/', { registry }).zone, 'eth0');
+  });
+  test('zone-less link-local: ERR_ZONE_REQUIRED, or the policy', () => {
+    assert.throws(() => resolveTarget('http://[fe80::1]/', { registry }), code('ERR_ZONE_REQUIRED'));
+    assert.equal(resolveTarget('http://[fe80::1]/', { registry, zone: 'eth0' }).zone, 'eth0');
+    assert.deepEqual(resolveTarget('http://[fe80::1]/', { registry, zone: 'auto' }).zone, ['eth0', 'wlan0']);
+    assert.equal(resolveTarget('http://[fe80::1]/', { registry, zone: 'auto', allowedInterfaces: ['wlan0'] }).zone, 'wlan0');
+  });
+  test('a URL zone wins over the zone option', () => {
+    assert.equal(resolveTarget('http://[fe80::1%25wlan0]/', { registry, zone: 'auto' }).zone, 'wlan0');
+  });
+  test('allowed interfaces restrict URL zones (names or indexes)', () => {
+    assert.throws(() => resolveTarget('http://[fe80::1%25eth0]/', { registry, allowedInterfaces: ['wlan0'] }), code('ERR_ZONE_NOT_ALLOWED'));
+    assert.throws(() => resolveTarget('http://[fe80::1%252]/', { registry, allowedInterfaces: [3, 'nosuch'] }), code('ERR_ZONE_NOT_ALLOWED'));
+    assert.equal(resolveTarget('http://[fe80::1%252]/', { registry, allowedInterfaces: ['eth0'] }).zone, 'eth0');
+    assert.equal(resolveTarget('http://[fe80::1%25eth0]/', { registry, allowedInterfaces: [2] }).zone, 'eth0');
+  });
+  test('unknown and down interfaces', () => {
+    assert.throws(() => resolveTarget('http://[fe80::1%25eth9]/', { registry }), code('ERR_UNKNOWN_INTERFACE'));
+    assert.throws(() => resolveTarget('http://[fe80::1%25down0]/', { registry }), code('ERR_INTERFACE_DOWN'));
+  });
+  test('refused URLs: proxy-bypass shape, zones on global/loopback, other schemes, bare IPv6', () => {
+    for (const url of [
+      'http://[::1%25.example.com]/',
+      'http://[::1%25.example.com]:80/',
+      'http://[2001:db8::1%25eth0]/',
+      'ftp://[fe80::1%25eth0]/',
+      'file:///etc/passwd',
+      'http://fe80::1%25eth0/',
+      'http://[fe80::1%25eth0/',
+      'not a url',
+    ]) {
+      assert.throws(() => resolveTarget(url, { registry }), code('ERR_INVALID_URL'), url);
+    }
+  });
+  test('names and scope-free addresses carry the caller policy to the pool', () => {
+    const t = resolveTarget('http://printer.local:8080/', { registry, zone: 'auto', allowedInterfaces: ['eth0'] });
+    assert.equal(t.zone, undefined);
+    assert.equal(t.url.host, 'printer.local:8080');
+    assert.deepEqual(t.policy, { zone: 'auto', allowedInterfaces: ['eth0'] });
+    const g = resolveTarget('http://[2001:db8::1]/', { registry, zone: 'eth0' });
+    assert.equal(g.zone, undefined);
+    assert.deepEqual(g.policy, {});
+  });
+});
+
+describe('redirect rules', () => {
+  const from = resolveTarget('http://[fe80::1%25eth0]:8080/a/b', { registry });
+  test('Location forms', () => {
+    assert.equal(locationUrl('http://[fe80::2%25wlan0]/x', from), 'http://[fe80::2%25wlan0]/x');
+    assert.equal(locationUrl('//[fe80::2%25wlan0]/x', from), 'http://[fe80::2%25wlan0]/x');
+    assert.equal(locationUrl('c?d', from), 'http://[fe80::1]:8080/a/c?d');
+    assert.equal(locationUrl('/root', from), 'http://[fe80::1]:8080/root');
+  });
+  test('a relative or zone-free link-local Location stays on the same link', () => {
+    assert.equal(inheritedZone(from), 'eth0');
+    const next = resolveTarget(locationUrl('/root', from), { registry, zone: inheritedZone(from) as string });
+    assert.equal(next.zone, 'eth0');
+    assert.ok(sameOrigin(from, next));
+    assert.ok(!sameOrigin(from, resolveTarget('http://[fe80::1%25wlan0]:8080/root', { registry })), 'the zone is part of the origin');
+  });
+  test('method changes and replayable bodies', () => {
+    assert.ok(changesToGet(303, 'PUT'));
+    assert.ok(changesToGet(302, 'POST'));
+    assert.ok(!changesToGet(303, 'HEAD'));
+    assert.ok(!changesToGet(307, 'POST'));
+    assert.ok(!changesToGet(301, 'PUT'));
+    assert.ok(isReplayable('x') && isReplayable(null) && isReplayable(new Uint8Array(1)) && isReplayable(new URLSearchParams()));
+    assert.ok(!isReplayable(new ReadableStream()));
+  });
+});
+
+test('http.Agent Host rewrite removes the zone only', () => {
+  assert.equal(zoneFreeHost('[fe80::1%eth0]:8080'), '[fe80::1]:8080');
+  assert.equal(zoneFreeHost('[fe80::1%25eth0]'), '[fe80::1]');
+  assert.equal(zoneFreeHost('[fe80::1]:80'), '[fe80::1]:80');
+  assert.equal(zoneFreeHost('printer.local'), 'printer.local');
+});
+
+test('Fe80Dispatcher: one pool per zone policy', async () => {
+  const d = new Fe80Dispatcher({ registry });
+  assert.equal(d.select({ zone: 'eth0' }), d.select({ zone: 'eth0' }));
+  assert.notEqual(d.select({ zone: 'eth0' }), d.select({ zone: 'wlan0' }));
+  assert.notEqual(d.select({ zone: 'eth0' }), d.select({}));
+  assert.notEqual(d.select({ zone: 'auto' }), d.select({ zone: 'auto', allowedInterfaces: ['eth0'] }));
+  await d.close();
+});
+
+test('fetch rejects bad options before any I/O', async () => {
+  const { fetch } = await import('../../src/http/fetch.js');
+  await assert.rejects(fetch('http://[fe80::1%25eth0]/', { timeout: -1 }), code('ERR_INVALID_ARGUMENT'));
+  await assert.rejects(fetch('http://[fe80::1%25eth0]/', { maxRedirects: 1.5 }), code('ERR_INVALID_ARGUMENT'));
+  await assert.rejects(fetch('http://[fe80::1%25eth0]/', { dispatcher: {} as never }), code('ERR_INVALID_ARGUMENT'));
+  await assert.rejects(fetch('http://[::1%25.example.com]/'), code('ERR_INVALID_URL'));
+  await assert.rejects(fetch('http://[fe80::1%25eth0]/', { zone: 'auto', allowedInterfaces: [], registry }), code('ERR_ZONE_NOT_ALLOWED'));
+});
