@@ -1,0 +1,93 @@
+// `fe80 connect ENDPOINT`: like nc, over a scoped endpoint. stdin goes to the peer, the peer to
+// stdout, the chosen interface to stderr; end of stdin half-closes the connection.
+import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { EXIT, parse, UsageError, type Command, type Io } from '../command.js';
+import { connect, connectTLS, type ConnectOptions, type TLSConnectOptions } from '../../net/index.js';
+
+const help = `usage: fe80 connect ENDPOINT [options]
+
+Connects to ENDPOINT ('[fe80::1%eth0]:8080', '[fe80::1%3]:8080', '[fe80::1]:8080' with --zone)
+and works like nc: stdin is sent to the peer, what the peer sends goes to stdout, and
+"connected to [fe80::1%eth0]:8080 via eth0" goes to stderr. End of stdin half-closes the
+connection; the command ends when the peer closes.
+
+options:
+  --zone auto|IFACE     the zone for an endpoint written without one; 'auto' races every
+                        candidate interface and keeps the first that connects
+  --attempt-delay MS    ms between racing attempts (default 250; 0 = all at once)
+  --timeout MS          give up connecting after MS ms
+  --tls                 speak TLS; the certificate must carry the peer's IP address
+  --servername NAME     with --tls: send NAME as SNI and check the certificate against it
+  --ca FILE             with --tls: trust the CA (or self-signed certificate) in FILE
+  --insecure            with --tls: do not check the certificate
+  -h, --help            this help
+
+exit status: 0 connection closed normally, 1 could not connect or connection error, 2 usage
+`;
+
+function ms(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,10}$/.test(value) || Number(value) > 0x7fff_ffff) throw new UsageError(`${name} must be a number of milliseconds, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/** Pipes stdin <-> socket until the peer closes; resolves with the exit code. */
+export function relay(socket: Socket, io: Io): Promise<number> {
+  return new Promise((resolve) => {
+    let failed = false;
+    socket.on('error', (error) => {
+      failed = true;
+      io.stderr.write(`fe80: connection error: ${error.message}\n`);
+    });
+    socket.pipe(io.stdout, { end: false });
+    io.stdin.pipe(socket); // ends (half-closes) the socket when stdin ends
+    socket.once('close', () => {
+      io.stdin.unpipe(socket);
+      io.stdin.pause();
+      resolve(failed ? EXIT.FAIL : EXIT.OK);
+    });
+  });
+}
+
+const command: Command = {
+  help,
+  async run(args: string[], io: Io): Promise<number> {
+    const { values, positionals } = parse(args, {
+      zone: { type: 'string' },
+      'attempt-delay': { type: 'string' },
+      timeout: { type: 'string' },
+      tls: { type: 'boolean' },
+      servername: { type: 'string' },
+      ca: { type: 'string' },
+      insecure: { type: 'boolean' },
+    });
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing ENDPOINT' : `expected one ENDPOINT, got ${positionals.length}`);
+    const target = positionals[0] as string;
+    if (!values.tls && (values.servername !== undefined || values.ca !== undefined || values.insecure)) {
+      throw new UsageError('--servername, --ca and --insecure need --tls');
+    }
+    const options: ConnectOptions = {};
+    if (values.zone !== undefined) options.zone = values.zone;
+    const delay = ms(values['attempt-delay'], '--attempt-delay');
+    if (delay !== undefined) options.attemptDelay = delay;
+    const timeout = ms(values.timeout, '--timeout');
+    if (timeout !== undefined) options.timeout = timeout;
+
+    let socket: Socket & { fe80: { endpoint: { toString(): string }; interface: string | undefined } };
+    if (values.tls) {
+      const tlsOptions: TLSConnectOptions = { ...options };
+      if (values.servername !== undefined) tlsOptions.servername = values.servername;
+      if (values.ca !== undefined) tlsOptions.ca = readFileSync(values.ca);
+      if (values.insecure) tlsOptions.rejectUnauthorized = false;
+      socket = await connectTLS(target, tlsOptions);
+    } else {
+      socket = await connect(target, options);
+    }
+    const via = socket.fe80.interface === undefined ? '' : ` via ${socket.fe80.interface}`;
+    io.stderr.write(`connected to ${socket.fe80.endpoint.toString()}${via}\n`);
+    return relay(socket, io);
+  },
+};
+
+export default command;

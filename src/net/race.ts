@@ -1,0 +1,163 @@
+// RFC 8305 §5-style racing of connection attempts (applied to one address over several
+// interfaces, standards.md RHE-1..4): start one attempt, start the next after `attemptDelay` or
+// as soon as an attempt fails, keep the first that succeeds and cancel the rest at once.
+import { Fe80ConnectError, type Attempt } from '../errors.js';
+import { abortedError, watchCancel } from './cancel.js';
+
+/** RFC 8305 §5: a new attempt MUST NOT start within 10 ms of the previous one (0 = all at once). */
+export const MIN_ATTEMPT_DELAY = 10;
+/** RFC 8305 §5 default Connection Attempt Delay. */
+export const DEFAULT_ATTEMPT_DELAY = 250;
+
+export interface RaceEntry<C> {
+  candidate: C;
+  /** for messages and `Attempt.endpoint`: `[fe80::1%eth0]:80` (may be a getter: only errors need it) */
+  readonly endpoint: string;
+  interface: string | undefined;
+}
+
+/**
+ * Starts one attempt; calls `done` exactly once unless cancelled first. Returns the function that
+ * cancels the attempt (and destroys whatever it made). `done(undefined, value)` hands `value` over.
+ */
+export type Opener<C, T> = (candidate: C, done: (error: Error | undefined, value?: T) => void) => () => void;
+
+export interface RaceOptions<T> {
+  attemptDelay: number;
+  timeout: number | undefined;
+  signal: AbortSignal | undefined;
+  /** `connect to [fe80::1]:80`; called only when an error needs it */
+  label: () => string;
+  /** disposes of a value that arrived after the race was decided */
+  dispose: (value: T) => void;
+}
+
+export interface RaceResult<C, T> {
+  value: T;
+  entry: RaceEntry<C>;
+  /** attempts started */
+  started: number;
+}
+
+/** Effective delay: 0 stays 0 (all at once), other values are raised to the RFC 8305 10 ms floor. */
+export function effectiveDelay(delay: number): number {
+  return delay === 0 ? 0 : Math.max(delay, MIN_ATTEMPT_DELAY);
+}
+
+/** `ECONNREFUSED` for system errors (the endpoint is listed already), the message otherwise. */
+function reason(error: Error): string {
+  const e = error as { code?: unknown; syscall?: unknown };
+  if (typeof e.code === 'string' && typeof e.syscall === 'string') return e.code;
+  return error.message;
+}
+
+/** One ERR_CONNECT for every failed attempt; the system error on `cause` (an AggregateError for several). */
+export function connectError(label: () => string, attempts: Attempt[]): Fe80ConnectError {
+  const first = attempts[0];
+  if (attempts.length === 1 && first !== undefined) {
+    return new Fe80ConnectError(`${label()} failed${first.interface ? ` (via ${first.interface})` : ''}: ${reason(first.error)}`, attempts, {
+      cause: first.error,
+    });
+  }
+  const list = attempts.map((a) => `${a.endpoint}: ${reason(a.error)}`).join('; ');
+  return new Fe80ConnectError(`${label()} failed on all ${attempts.length} interfaces: ${list}`, attempts, {
+    cause: new AggregateError(
+      attempts.map((a) => a.error),
+      'every attempt failed',
+    ),
+  });
+}
+
+export function race<C, T>(entries: readonly RaceEntry<C>[], open: Opener<C, T>, options: RaceOptions<T>): Promise<RaceResult<C, T>> {
+  const { signal, label, dispose } = options;
+  const delay = effectiveDelay(options.attemptDelay);
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortedError(label, signal));
+      return;
+    }
+    const cancels = new Map<number, () => void>();
+    const failed: Attempt[] = [];
+    let next = 0;
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+
+    const finish = (error: Error | undefined, result?: RaceResult<C, T>): void => {
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      if (immediate !== undefined) clearImmediate(immediate);
+      timer = undefined;
+      immediate = undefined;
+      disarm();
+      for (const cancel of cancels.values()) cancel();
+      cancels.clear();
+      if (error !== undefined) reject(error);
+      else resolve(result as RaceResult<C, T>);
+    };
+    const inFlight = (): string => {
+      const names = [...cancels.keys()].map((i) => entries[i]?.interface ?? entries[i]?.endpoint);
+      const parts = [];
+      if (names.length > 0) parts.push(`in flight: ${names.join(', ')}`);
+      if (failed.length > 0) parts.push(`failed: ${failed.map((a) => `${a.interface ?? a.endpoint} ${reason(a.error)}`).join(', ')}`);
+      return parts.length > 0 ? ` (${parts.join('; ')})` : '';
+    };
+    const disarm = watchCancel(options.timeout, signal, label, (error) => finish(error), inFlight);
+
+    // Delay 0 starts the rest "at once", but after the I/O that is already pending has been
+    // handled (the next poll phase): an attempt that completed inside the kernel (a peer on a
+    // veth answers within the connect syscall) wins before sockets that would only be destroyed
+    // are made. That is two setImmediate turns: microseconds, no timer.
+    let immediate: NodeJS.Immediate | undefined;
+    const startRest = (): void => {
+      immediate = undefined;
+      while (!settled && next < entries.length) startNext();
+    };
+    const schedule = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (settled || next >= entries.length) return;
+      if (delay === 0) immediate ??= setImmediate(() => (immediate = setImmediate(startRest)));
+      else timer = setTimeout(startNext, delay);
+    };
+
+    function startNext(): void {
+      timer = undefined;
+      if (settled || next >= entries.length) return;
+      const index = next++;
+      const entry = entries[index] as RaceEntry<C>;
+      let live = true;
+      const done = (error: Error | undefined, value?: T): void => {
+        if (!live) {
+          if (error === undefined && value !== undefined) dispose(value);
+          return;
+        }
+        live = false;
+        cancels.delete(index);
+        if (error !== undefined) {
+          failed.push({ endpoint: entry.endpoint, interface: entry.interface, error });
+          if (next < entries.length) startNext(); // a failed attempt starts the next one at once
+          else if (cancels.size === 0) finish(connectError(label, failed));
+          return;
+        }
+        finish(undefined, { value: value as T, entry, started: next });
+      };
+      let cancel: () => void;
+      try {
+        cancel = open(entry.candidate, done);
+      } catch (error) {
+        done(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      if (live) {
+        cancels.set(index, () => {
+          live = false;
+          cancel();
+        });
+      }
+      schedule();
+    }
+
+    startNext();
+  });
+}

@@ -1,0 +1,139 @@
+// TCP servers on scoped addresses: listen on `[fe80::1%eth0]:port` or on an interface's
+// link-local address (`{ interface: 'eth0', port }`); accepted sockets carry their peer as a
+// zoned Endpoint (`socket.fe80.peer` = `[fe80::2%eth0]:51234`).
+import net from 'node:net';
+import type { Endpoint } from '../addr/index.js';
+import type { InterfaceRegistry } from '../iface/index.js';
+import { resolveBind, type BindTarget } from './bind-target.js';
+import { abortedError } from './cancel.js';
+import { invalidateOn } from './invalidate.js';
+import { endpointFromNode } from './peer.js';
+import { checkBoolean, checkInteger, checkObject, checkSignal, invalid } from './validate.js';
+import { registryOf } from './zone-policy.js';
+
+export interface ServerOptions extends net.ServerOpts {
+  registry?: InterfaceRegistry | undefined;
+}
+
+export interface ListenOptions extends ServerOptions {
+  backlog?: number | undefined;
+  ipv6Only?: boolean | undefined;
+  exclusive?: boolean | undefined;
+  /** closes the server when aborted (as `server.listen({ signal })`) */
+  signal?: AbortSignal | undefined;
+  /** listen with this server (from `createServer`) instead of a new one */
+  server?: Fe80Server | undefined;
+}
+
+export interface PeerInfo {
+  /** the peer, zone = the interface it came in on (`undefined` only if it was gone before accept finished) */
+  peer: Endpoint | undefined;
+  /** our end of the connection */
+  local: Endpoint | undefined;
+  /** the interface of a link-local connection */
+  interface: string | undefined;
+}
+
+export type Fe80ServerSocket = net.Socket & { readonly fe80: PeerInfo };
+
+export interface ListenInfo {
+  /** where the server listens, zone = interface name (port resolved when 0 was asked) */
+  endpoint: Endpoint;
+  interface: string | undefined;
+}
+
+export type Fe80Server = net.Server & {
+  /** `undefined` until listening */
+  readonly fe80: ListenInfo | undefined;
+};
+
+export type ConnectionHandler = (socket: Fe80ServerSocket) => void;
+
+const REGISTRY = Symbol('fe80.registry');
+
+function peerInfo(socket: net.Socket, reg: InterfaceRegistry): PeerInfo {
+  const peer = endpointFromNode(socket.remoteAddress, socket.remotePort, reg);
+  const local = endpointFromNode(socket.localAddress, socket.localPort, reg);
+  return { peer, local, interface: peer?.zone ?? local?.zone };
+}
+
+/**
+ * A `net.Server` whose accepted sockets have `socket.fe80` (peer and local endpoints with zones).
+ * Listen with `listen(target, { server })` (scoped targets) or the usual `server.listen`.
+ */
+export function createServer(options?: ServerOptions, handler?: ConnectionHandler): Fe80Server {
+  const o = checkObject(options, 'options');
+  if (handler !== undefined && typeof handler !== 'function') throw invalid('handler', 'a function', handler);
+  const reg = registryOf(o);
+  const netOptions: net.ServerOpts = { ...o };
+  delete (netOptions as ServerOptions).registry;
+  const server = net.createServer(netOptions);
+  server.on('connection', (socket: net.Socket) => {
+    (socket as { fe80?: PeerInfo }).fe80 = Object.freeze(peerInfo(socket, reg));
+  });
+  if (handler !== undefined) server.on('connection', handler as (socket: net.Socket) => void);
+  Object.defineProperty(server, REGISTRY, { value: reg });
+  Object.defineProperty(server, 'fe80', {
+    enumerable: true,
+    get(): ListenInfo | undefined {
+      const a = server.address();
+      if (a === null || typeof a === 'string') return undefined;
+      const endpoint = endpointFromNode(a.address, a.port, reg);
+      return endpoint === undefined ? undefined : { endpoint, interface: endpoint.zone };
+    },
+  });
+  return server as Fe80Server;
+}
+
+/**
+ * Starts a TCP server on a scoped endpoint or an interface's link-local address and resolves once
+ * it listens. System errors (EADDRINUSE, EACCES, EADDRNOTAVAIL) reject as Node reports them.
+ *
+ * @example
+ * const server = await listen({ interface: 'eth1', port: 8080 }, {}, (socket) => {
+ *   console.log('from', socket.fe80.peer?.toString()); // [fe80::2%eth1]:51234
+ *   socket.end('hello\n');
+ * });
+ */
+export async function listen(target: BindTarget, options?: ListenOptions, handler?: ConnectionHandler): Promise<Fe80Server> {
+  const o = checkObject(options, 'options');
+  const reg = registryOf(o);
+  const backlog = checkInteger(o.backlog, 'backlog', 0, 0x7fff_ffff);
+  const ipv6Only = checkBoolean(o.ipv6Only, 'ipv6Only');
+  const exclusive = checkBoolean(o.exclusive, 'exclusive');
+  const signal = checkSignal(o.signal);
+  const { host, port } = resolveBind(target, reg, true);
+  if (signal?.aborted) throw abortedError('listen', signal);
+  let server: Fe80Server;
+  if (o.server !== undefined) {
+    if (!(o.server instanceof net.Server) || !(REGISTRY in o.server)) throw invalid('server', 'a server from createServer', o.server);
+    if (handler !== undefined && typeof handler !== 'function') throw invalid('handler', 'a function', handler);
+    server = o.server;
+    if (handler !== undefined) server.on('connection', handler as (socket: net.Socket) => void);
+  } else {
+    const serverOptions: ServerOptions & Record<string, unknown> = { ...o, registry: reg };
+    for (const key of ['backlog', 'ipv6Only', 'exclusive', 'signal', 'server']) delete serverOptions[key];
+    server = createServer(serverOptions, handler);
+  }
+  const listenOptions: net.ListenOptions = { port };
+  if (host !== undefined) listenOptions.host = host;
+  if (backlog !== undefined) listenOptions.backlog = backlog;
+  if (ipv6Only !== undefined) listenOptions.ipv6Only = ipv6Only;
+  if (exclusive !== undefined) listenOptions.exclusive = exclusive;
+  if (signal !== undefined) listenOptions.signal = signal;
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error): void => {
+      server.removeListener('listening', onListening);
+      invalidateOn(error, reg);
+      reject(error);
+    };
+    const onListening = (): void => {
+      server.removeListener('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(listenOptions);
+  });
+  return server;
+}

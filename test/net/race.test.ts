@@ -1,0 +1,191 @@
+// The RFC 8305-style racer with fake attempts and mocked timers: order of starts, cancellation,
+// late winners, errors. No sockets, no timing assertions.
+import assert from 'node:assert/strict';
+import { describe, test, type TestContext } from 'node:test';
+import { Fe80ConnectError } from '../../src/errors.js';
+import { effectiveDelay, race, type RaceEntry } from '../../src/net/race.js';
+
+interface Fake {
+  log: string[];
+  attempts: Map<string, { ok(v?: string): void; fail(code: string): void }>;
+  disposed: string[];
+  open: (c: string, done: (e: Error | undefined, v?: string) => void) => () => void;
+}
+
+function fake(): Fake {
+  const f: Fake = { log: [], attempts: new Map(), disposed: [], open: () => () => {} };
+  f.open = (c, done) => {
+    f.log.push(`start ${c}`);
+    f.attempts.set(c, {
+      ok: (v = c) => done(undefined, v),
+      fail: (code) => done(Object.assign(new Error(`connect ${code}`), { code, syscall: 'connect' })),
+    });
+    return () => f.log.push(`cancel ${c}`);
+  };
+  return f;
+}
+
+const turns = async (n: number): Promise<void> => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+const entries = (...names: string[]): RaceEntry<string>[] => names.map((n) => ({ candidate: n, endpoint: `[fe80::1%${n}]:80`, interface: n }));
+
+function run(t: TestContext, f: Fake, names: string[], attemptDelay: number, extra: { timeout?: number; signal?: AbortSignal } = {}) {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  return race(entries(...names), f.open, {
+    attemptDelay,
+    timeout: extra.timeout,
+    signal: extra.signal,
+    label: () => 'connect to [fe80::1]:80',
+    dispose: (v) => f.disposed.push(v),
+  });
+}
+
+describe('race', () => {
+  test('one attempt at a time, the next after the delay; the winner cancels the rest', async (t) => {
+    const f = fake();
+    const p = run(t, f, ['a', 'b', 'c'], 250);
+    assert.deepEqual(f.log, ['start a']);
+    t.mock.timers.tick(249);
+    assert.deepEqual(f.log, ['start a']);
+    t.mock.timers.tick(1);
+    assert.deepEqual(f.log, ['start a', 'start b']);
+    f.attempts.get('b')!.ok();
+    const r = await p;
+    assert.equal(r.value, 'b');
+    assert.equal(r.entry.interface, 'b');
+    assert.equal(r.started, 2);
+    assert.deepEqual(f.log, ['start a', 'start b', 'cancel a'], 'c never starts, a is cancelled at once');
+    t.mock.timers.tick(1000);
+    assert.deepEqual(f.log, ['start a', 'start b', 'cancel a']);
+  });
+
+  test('a failed attempt starts the next one at once', async (t) => {
+    const f = fake();
+    const p = run(t, f, ['a', 'b', 'c'], 250);
+    f.attempts.get('a')!.fail('ECONNREFUSED');
+    assert.deepEqual(f.log, ['start a', 'start b']);
+    f.attempts.get('b')!.fail('ECONNREFUSED');
+    assert.deepEqual(f.log, ['start a', 'start b', 'start c']);
+    f.attempts.get('c')!.ok();
+    assert.equal((await p).started, 3);
+  });
+
+  test('delay 0 starts the first now and every other one after the pending I/O', async (t) => {
+    const f = fake();
+    const p = run(t, f, ['a', 'b', 'c'], 0);
+    assert.deepEqual(f.log, ['start a']);
+    await turns(2);
+    assert.deepEqual(f.log, ['start a', 'start b', 'start c']);
+    f.attempts.get('c')!.ok();
+    await p;
+    assert.deepEqual(f.log.slice(3).sort(), ['cancel a', 'cancel b']);
+  });
+
+  test('delays below 10 ms are raised to 10 (RFC 8305 §5); 0 stays 0', () => {
+    assert.equal(effectiveDelay(0), 0);
+    assert.equal(effectiveDelay(1), 10);
+    assert.equal(effectiveDelay(250), 250);
+  });
+
+  test('every attempt fails: one ERR_CONNECT listing each attempt, cause = AggregateError', async (t) => {
+    const f = fake();
+    const p = run(t, f, ['a', 'b'], 250);
+    t.mock.timers.tick(250);
+    f.attempts.get('b')!.fail('EHOSTUNREACH');
+    f.attempts.get('a')!.fail('ECONNREFUSED');
+    const error = await p.then(
+      () => assert.fail('resolved'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof Fe80ConnectError);
+    assert.equal(error.code, 'ERR_CONNECT');
+    assert.deepEqual(
+      error.attempts.map((a) => [a.interface, (a.error as { code?: string }).code]),
+      [
+        ['b', 'EHOSTUNREACH'],
+        ['a', 'ECONNREFUSED'],
+      ],
+    );
+    assert.match(error.message, /all 2 interfaces.*\[fe80::1%b\]:80: EHOSTUNREACH.*\[fe80::1%a\]:80: ECONNREFUSED/);
+    assert.ok(error.cause instanceof AggregateError);
+  });
+
+  test('a single failed attempt: the system error is the cause', async (t) => {
+    const f = fake();
+    const p = run(t, f, ['a'], 250);
+    f.attempts.get('a')!.fail('ECONNREFUSED');
+    await assert.rejects(p, (e: Fe80ConnectError) => {
+      assert.equal((e.cause as { code?: string }).code, 'ECONNREFUSED');
+      assert.equal(e.attempts.length, 1);
+      return true;
+    });
+  });
+
+  test('a success after the race is decided is disposed of', async (t) => {
+    const f = fake();
+    // an opener that cannot be cancelled in time: it reports success anyway
+    const p = run(t, f, ['a', 'b'], 0);
+    await turns(2);
+    f.attempts.get('a')!.ok();
+    await p;
+    f.attempts.get('b')!.ok('late-b');
+    assert.deepEqual(f.disposed, ['late-b']);
+  });
+
+  test('delay 0: a winner within this loop turn means no other attempt is made', async (t) => {
+    const f = fake();
+    const p = run(t, f, ['a', 'b', 'c'], 0);
+    f.attempts.get('a')!.ok();
+    await p;
+    await turns(3);
+    assert.deepEqual(f.log, ['start a']);
+  });
+
+  test('timeout: ERR_TIMEOUT, everything in flight cancelled, no further starts', async (t) => {
+    const f = fake();
+    const p = run(t, f, ['a', 'b', 'c'], 250, { timeout: 300 });
+    t.mock.timers.tick(300);
+    await assert.rejects(p, (e: { code?: string; message: string }) => {
+      assert.equal(e.code, 'ERR_TIMEOUT');
+      assert.match(e.message, /in flight: a, b/);
+      return true;
+    });
+    assert.deepEqual(f.log.slice(2).sort(), ['cancel a', 'cancel b']);
+    t.mock.timers.tick(1000);
+    assert.equal(f.log.includes('start c'), false);
+  });
+
+  test('abort: ERR_ABORTED with the reason on cause, attempts cancelled', async (t) => {
+    const f = fake();
+    const controller = new AbortController();
+    const p = run(t, f, ['a', 'b'], 250, { signal: controller.signal });
+    controller.abort(new Error('user'));
+    await assert.rejects(p, (e: { code?: string; cause?: Error }) => e.code === 'ERR_ABORTED' && e.cause?.message === 'user');
+    assert.deepEqual(f.log, ['start a', 'cancel a']);
+
+  });
+
+  test('an already aborted signal starts nothing', async () => {
+    const g = fake();
+    const p = race(entries('a'), g.open, { attemptDelay: 250, timeout: undefined, signal: AbortSignal.abort(), label: () => 'x', dispose: () => {} });
+    await assert.rejects(p, { code: 'ERR_ABORTED' });
+    assert.deepEqual(g.log, []);
+  });
+
+  test('an opener that throws counts as a failed attempt', async (t) => {
+    const f = fake();
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const p = race(
+      entries('a', 'b'),
+      (c, done) => {
+        if (c === 'a') throw new Error('boom');
+        return f.open(c, done);
+      },
+      { attemptDelay: 250, timeout: undefined, signal: undefined, label: () => 'x', dispose: () => {} },
+    );
+    assert.deepEqual(f.log, ['start b']);
+    f.attempts.get('b')!.ok();
+    assert.equal((await p).entry.interface, 'b');
+  });
+});
