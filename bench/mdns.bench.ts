@@ -1,0 +1,157 @@
+// Benchmark: `.local` resolution with fe80's mDNS resolver vs the round trip of one raw mDNS query
+// sent with a plain dgram socket to the same responder (avahi-daemon in a lab namespace), same run.
+//   node --import tsx bench/mdns.bench.ts [--quick]      (root; makes its own lab and removes it)
+// Without arguments it builds the lab (client namespace <-> avahi namespace) and re-runs this file
+// with `--client` inside the client namespace, so no query ever leaves the lab.
+//
+// Figures (medians over interleaved rounds, µs):
+// - raw:        plain dgram socket, bound once, one AAAA query -> first answer (the physical limit)
+// - raw-fresh:  the same with a new socket per query (what a one-shot query costs without pooling)
+// - fe80:       `resolveMdns(name, { interfaces: [IF], family: 6, cache: false })`: every call goes
+//               to the network, returns as soon as the only queried interface has answered
+// - lookup:     `lookup.promise(name, { family: 6 })` with the default cache (the usual case)
+// Target (issue 4): fe80 median <= 1.2 x raw median.
+import dgram from 'node:dgram';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const TARGET = 1.2;
+
+interface ClientResult {
+  node: string;
+  rounds: number;
+  us: Record<string, number[]>;
+  found: string[];
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const pct = (xs: readonly number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] ?? NaN;
+};
+
+// ---------------------------------------------------------------- client role (client namespace)
+async function client(iface: string, local: string, name: string, rounds: number): Promise<ClientResult> {
+  const dnsPacket = (await import('dns-packet')).default;
+  const { resolveMdns, lookup, closeMdnsSockets } = await import('../src/dns/index.js');
+  const query = dnsPacket.encode({ type: 'query', id: 1, flags: 0, questions: [{ name, type: 'AAAA', class: 'IN' }] });
+  const group = `ff02::fb%${iface}`;
+
+  const bind = (s: dgram.Socket): Promise<void> => new Promise((resolve) => s.bind({ address: `${local}%${iface}`, port: 0 }, resolve));
+  const persistent = dgram.createSocket('udp6');
+  await bind(persistent);
+
+  const answer = (s: dgram.Socket): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        s.removeListener('message', onMessage);
+        reject(new Error('raw query: no answer within 1 s'));
+      }, 1000);
+      const onMessage = (msg: Buffer): void => {
+        // the same acceptance as any client: a response (QR) with at least one answer
+        if (msg.length < 12 || (msg[2] as number) < 0x80 || msg.readUInt16BE(6) === 0) return;
+        clearTimeout(timer);
+        s.removeListener('message', onMessage);
+        resolve();
+      };
+      s.on('message', onMessage);
+    });
+
+  const cases: Record<string, () => Promise<unknown>> = {
+    raw: async () => {
+      const p = answer(persistent);
+      persistent.send(query, 5353, group);
+      await p;
+    },
+    'raw-fresh': async () => {
+      const s = dgram.createSocket('udp6');
+      await bind(s);
+      const p = answer(s);
+      s.send(query, 5353, group);
+      await p;
+      s.close();
+    },
+    fe80: () => resolveMdns(name, { interfaces: [iface], family: 6, cache: false }),
+    lookup: () => lookup.promise(name, { family: 6 }),
+  };
+  const found = (await resolveMdns(name, { interfaces: [iface], family: 6, cache: false })).map((r) => r.address.toString());
+
+  const us: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  const warmup = Math.min(100, rounds);
+  for (let i = 0; i < warmup + rounds; i++) {
+    // rotate the order each round so no case always follows another
+    const keys = Object.keys(cases);
+    const order = keys.map((_, j) => keys[(i + j) % keys.length] as string);
+    for (const key of order) {
+      const t0 = performance.now();
+      await (cases[key] as () => Promise<unknown>)();
+      const dt = (performance.now() - t0) * 1000;
+      if (i >= warmup) us[key]?.push(dt);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  persistent.close();
+  closeMdnsSockets();
+  return { node: process.version, rounds, us, found };
+}
+
+if (process.argv[2] === '--client') {
+  const { iface, local, name, rounds } = JSON.parse(process.argv[3] ?? '{}') as { iface: string; local: string; name: string; rounds: number };
+  const result = await client(iface, local, name, rounds);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------- driver (root namespace)
+const quick = process.argv.includes('--quick');
+const { Lab } = await import('../src/testing/index.js');
+const { startAvahi } = await import('../test/dns/fixtures/avahi.js');
+const lab = await Lab.create({ prefix: 'mb' });
+let exitCode = 0;
+try {
+  const clientNs = await lab.namespace('client');
+  const peer = await lab.namespace('avahi');
+  const link = await lab.link(clientNs, peer);
+  const name = `bench-${process.pid.toString(36)}`;
+  await startAvahi(peer, { hostName: name, interfaces: [link.b.name] });
+  const rounds = quick ? 200 : 1000;
+  const r = await clientNs.runNode<ClientResult>(
+    fileURLToPath(import.meta.url),
+    ['--client', JSON.stringify({ iface: link.a.name, local: link.a.address, name: `${name}.local`, rounds })],
+    { timeout: 300_000 },
+  );
+  const med = Object.fromEntries(Object.entries(r.us).map(([k, v]) => [k, median(v)])) as Record<string, number>;
+  const ratio = (med['fe80'] as number) / (med['raw'] as number);
+  const ratioFresh = (med['fe80'] as number) / (med['raw-fresh'] as number);
+  const pass = ratio <= TARGET;
+  console.log(`mDNS .local resolution, avahi-daemon peer on a lab veth, ${r.rounds} interleaved rounds, Node ${r.node}`);
+  console.log(`answer: ${r.found.join(', ')}`);
+  console.log('case        median µs    p10 µs    p90 µs');
+  for (const [k, v] of Object.entries(r.us)) {
+    console.log(`${k.padEnd(10)} ${median(v).toFixed(1).padStart(9)} ${pct(v, 10).toFixed(1).padStart(9)} ${pct(v, 90).toFixed(1).padStart(9)}`);
+  }
+  console.log(`fe80 / raw (bound socket)  = ${ratio.toFixed(3)}  target <= ${TARGET}  ${pass ? 'PASS' : 'MISS'}`);
+  console.log(`fe80 / raw (fresh socket)  = ${ratioFresh.toFixed(3)}`);
+  console.log(
+    JSON.stringify({
+      bench: 'mdns',
+      node: r.node,
+      rounds: r.rounds,
+      medianUs: Object.fromEntries(Object.entries(med).map(([k, v]) => [k, Math.round(v * 10) / 10])),
+      ratio: Math.round(ratio * 1000) / 1000,
+      ratioFreshSocket: Math.round(ratioFresh * 1000) / 1000,
+      target: TARGET,
+      pass,
+    }),
+  );
+} catch (error) {
+  console.error(error);
+  exitCode = 1;
+} finally {
+  await lab.close();
+}
+process.exit(exitCode);

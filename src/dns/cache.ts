@@ -1,0 +1,121 @@
+// Known-answer cache for the mDNS resolver: address records per (interface, name, type), each
+// kept for its TTL (RFC 6762 §5.2, §10). Bounded, so a flood of answers cannot grow it without end.
+import type { ScopedAddress } from '../addr/index.js';
+
+export interface CachedRecord {
+  address: ScopedAddress;
+  /** the owner name as received */
+  name: string;
+  type: 'A' | 'AAAA';
+  /** TTL in seconds as received */
+  ttl: number;
+  /** ms timestamps (Date.now() clock) */
+  received: number;
+  expires: number;
+}
+
+export interface MdnsCacheOptions {
+  /** maximum number of records kept (default 1024); the oldest go first */
+  maxRecords?: number;
+  /** clock, for tests */
+  now?: () => number;
+}
+
+export class MdnsCache {
+  readonly #entries = new Map<string, CachedRecord[]>();
+  readonly #max: number;
+  readonly #now: () => number;
+  #size = 0;
+
+  constructor(options: MdnsCacheOptions = {}) {
+    this.#max = options.maxRecords ?? 1024;
+    this.#now = options.now ?? Date.now;
+  }
+
+  static #key(iface: string, nameKey: string, type: string): string {
+    return `${iface}\u0000${nameKey}\u0000${type}`;
+  }
+
+  /** The current time on the cache's clock. */
+  now(): number {
+    return this.#now();
+  }
+
+  /**
+   * Stores a record received on `iface`. A TTL of 0 (goodbye, RFC 6762 §10.1) removes the record
+   * one second later and meanwhile it is no longer returned. `cacheFlush` (§10.2) drops records of
+   * the same (interface, name, type) received more than one second ago.
+   */
+  add(iface: string, nameKey: string, record: Omit<CachedRecord, 'received' | 'expires'>, cacheFlush = false): void {
+    const now = this.#now();
+    const key = MdnsCache.#key(iface, nameKey, record.type);
+    let list = this.#entries.get(key);
+    if (list === undefined) {
+      list = [];
+      this.#entries.set(key, list);
+    }
+    const before = list.length;
+    list = list.filter((r) => r.expires > now && !(cacheFlush && r.received < now - 1000) && !r.address.equals(record.address));
+    this.#size += list.length - before;
+    const expires = record.ttl === 0 ? now + 1000 : now + record.ttl * 1000;
+    list.push({ ...record, ttl: record.ttl, received: now, expires });
+    this.#size += 1;
+    this.#entries.set(key, list);
+    this.#evict();
+  }
+
+  /** Fresh records (TTL not 0, not expired) for (interface, name, type), oldest first. */
+  get(iface: string, nameKey: string, type: 'A' | 'AAAA'): CachedRecord[] {
+    const key = MdnsCache.#key(iface, nameKey, type);
+    const list = this.#entries.get(key);
+    if (list === undefined) return [];
+    const now = this.#now();
+    const fresh = list.filter((r) => r.expires > now);
+    if (fresh.length !== list.length) {
+      this.#size -= list.length - fresh.length;
+      if (fresh.length === 0) this.#entries.delete(key);
+      else this.#entries.set(key, fresh);
+    }
+    return fresh.filter((r) => r.ttl > 0);
+  }
+
+  /** Remaining TTL of a record in whole seconds (0 when expired). */
+  remaining(record: CachedRecord): number {
+    return Math.max(0, Math.floor((record.expires - this.#now()) / 1000));
+  }
+
+  /** Reports whether less than `fraction` of the record's TTL is left (refresh due, RFC 6762 §5.2). */
+  stale(record: CachedRecord, fraction: number): boolean {
+    return record.expires - this.#now() < record.ttl * 1000 * fraction;
+  }
+
+  /** Number of records held (expired ones included until next touched). */
+  get size(): number {
+    return this.#size;
+  }
+
+  clear(): void {
+    this.#entries.clear();
+    this.#size = 0;
+  }
+
+  #evict(): void {
+    if (this.#size <= this.#max) return;
+    const now = this.#now();
+    for (const [key, list] of this.#entries) {
+      const fresh = list.filter((r) => r.expires > now);
+      this.#size -= list.length - fresh.length;
+      if (fresh.length === 0) this.#entries.delete(key);
+      else this.#entries.set(key, fresh);
+    }
+    // Map iteration order is insertion order: drop the oldest keys until under the bound.
+    for (const [key, list] of this.#entries) {
+      if (this.#size <= this.#max) break;
+      this.#entries.delete(key);
+      this.#size -= list.length;
+    }
+  }
+}
+
+/** The process-wide cache used by `resolveMdns` and `lookup` unless told otherwise. */
+export const mdnsCache = new MdnsCache();

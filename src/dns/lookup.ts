@@ -1,0 +1,299 @@
+// A drop-in for dns.lookup that keeps scopes: IP literals pass through with their zone checked and
+// put in the platform form, `.local` names go to fe80's mDNS resolver (zoned link-local results),
+// other names go to the system resolver, whose zone-less link-local results follow the zone policy.
+import dns from 'node:dns';
+import net from 'node:net';
+import { promisify } from 'node:util';
+import { Fe80Error, quote } from '../errors.js';
+import { ScopedAddress } from '../addr/index.js';
+import { registry as defaultRegistry, type InterfaceRegistry } from '../iface/index.js';
+import { resolveZones, type ZoneOption } from '../net/zone-policy.js';
+import { MdnsCache } from './cache.js';
+import { resolveMdns } from './mdns.js';
+import { isLocalName } from './names.js';
+
+export type ResultOrder = 'verbatim' | 'ipv4first' | 'ipv6first';
+
+/** What a lookup call takes: the options of `dns.lookup`. */
+export interface LookupCallOptions {
+  family?: number | 'IPv4' | 'IPv6' | undefined;
+  hints?: number | undefined;
+  all?: boolean | undefined;
+  order?: ResultOrder | undefined;
+  verbatim?: boolean | undefined;
+}
+
+export interface LookupAddress {
+  address: string;
+  family: number;
+}
+
+export type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/** Options bound by `createLookup`. */
+export interface CreateLookupOptions {
+  /**
+   * zone policy for link-local addresses without a zone (literals and system-resolver results):
+   * a name/index, `'auto'` (every candidate interface), or a list. Default: none, so such an
+   * address fails with ERR_ZONE_REQUIRED listing the candidates. A name or list also restricts
+   * the interfaces mDNS queries go to (unless `interfaces` is given).
+   */
+  zone?: ZoneOption;
+  /** interfaces for mDNS queries (default: the zone option when it names interfaces, else all candidates) */
+  interfaces?: readonly (string | number)[];
+  registry?: InterfaceRegistry;
+  /** mDNS: overall ms (default 1500) */
+  timeout?: number;
+  /** mDNS: ms to wait for more interfaces after the first answer (default 250; see resolveMdns) */
+  settle?: number;
+  /** mDNS known-answer cache (default the process-wide one; false = none) */
+  cache?: MdnsCache | false;
+  /** the system resolver for names outside `.local` (default `dns.lookup`) */
+  systemLookup?: typeof dns.lookup;
+}
+
+export interface Fe80Lookup {
+  (hostname: string, callback: LookupCallback): void;
+  (hostname: string, options: number | LookupCallOptions, callback: LookupCallback): void;
+  /** promise form, like `dns.promises.lookup` */
+  promise(hostname: string, options: LookupCallOptions & { all: true }): Promise<LookupAddress[]>;
+  promise(hostname: string, options?: number | LookupCallOptions): Promise<LookupAddress>;
+  promise(hostname: string, options?: number | LookupCallOptions): Promise<LookupAddress | LookupAddress[]>;
+  /** the options this lookup was created with */
+  readonly options: Readonly<CreateLookupOptions>;
+  /** `util.promisify(lookup)` gives `lookup.promise` */
+  readonly [promisify.custom]: Fe80Lookup['promise'];
+}
+
+interface Call {
+  family: 0 | 4 | 6;
+  hints: number;
+  all: boolean;
+  order: ResultOrder;
+}
+
+const HINT_MASK = dns.ADDRCONFIG | dns.V4MAPPED | dns.ALL;
+
+function invalid(message: string): Fe80Error {
+  return new Fe80Error('ERR_INVALID_ARGUMENT', message);
+}
+
+function defaultOrder(): ResultOrder {
+  const get = (dns as { getDefaultResultOrder?: () => string }).getDefaultResultOrder;
+  const order = get?.();
+  return order === 'ipv4first' || order === 'ipv6first' ? order : 'verbatim';
+}
+
+/** Validates the call options as dns.lookup does (it throws synchronously for these). */
+function normalizeCall(options: unknown): Call {
+  let family: unknown = 0;
+  let hints: unknown = 0;
+  let all: unknown = false;
+  let order: unknown;
+  let verbatim: unknown;
+  if (typeof options === 'number') family = options;
+  else if (options !== undefined && options !== null) {
+    if (typeof options !== 'object') throw invalid(`lookup options must be an object or a family number, got ${typeof options}`);
+    const o = options as LookupCallOptions;
+    family = o.family ?? 0;
+    hints = o.hints ?? 0;
+    all = o.all ?? false;
+    order = o.order;
+    verbatim = o.verbatim;
+  }
+  if (family === 'IPv4') family = 4;
+  else if (family === 'IPv6') family = 6;
+  if (family !== 0 && family !== 4 && family !== 6) throw invalid(`\`family\` must be 0, 4 or 6, got ${String(family)}`);
+  if (typeof hints !== 'number' || !Number.isInteger(hints) || (hints & ~HINT_MASK) !== 0) {
+    throw invalid(`\`hints\` must be a combination of dns.ADDRCONFIG, dns.V4MAPPED and dns.ALL, got ${String(hints)}`);
+  }
+  if (typeof all !== 'boolean') throw invalid(`\`all\` must be a boolean, got ${typeof all}`);
+  if (order !== undefined && order !== 'verbatim' && order !== 'ipv4first' && order !== 'ipv6first') {
+    throw invalid(`\`order\` must be 'verbatim', 'ipv4first' or 'ipv6first', got ${String(order)}`);
+  }
+  if (verbatim !== undefined && typeof verbatim !== 'boolean') throw invalid(`\`verbatim\` must be a boolean, got ${typeof verbatim}`);
+  const resolved: ResultOrder =
+    (order as ResultOrder | undefined) ?? (verbatim === undefined ? defaultOrder() : verbatim ? 'verbatim' : 'ipv4first');
+  return { family, hints, all, order: resolved };
+}
+
+function sortResults(list: LookupAddress[], order: ResultOrder): LookupAddress[] {
+  if (order === 'verbatim') return list;
+  const first = order === 'ipv4first' ? 4 : 6;
+  return [...list.filter((a) => a.family === first), ...list.filter((a) => a.family !== first)];
+}
+
+function dedupe(list: LookupAddress[]): LookupAddress[] {
+  const seen = new Set<string>();
+  return list.filter((a) => (seen.has(a.address) ? false : (seen.add(a.address), true)));
+}
+
+function withHostname(error: Fe80Error, hostname: string): Fe80Error {
+  // dns-style context for code that logs it; `code` stays the fe80 code.
+  Object.defineProperty(error, 'hostname', { value: hostname, enumerable: false, configurable: true, writable: true });
+  return error;
+}
+
+/** A link-local or otherwise scoped address through the zone policy; returns platform-form hosts. */
+function applyZonePolicy(address: ScopedAddress, bound: CreateLookupOptions, reg: InterfaceRegistry): LookupAddress[] {
+  const policy: { zone?: ZoneOption; registry: InterfaceRegistry } = { registry: reg };
+  if (bound.zone !== undefined) policy.zone = bound.zone;
+  return resolveZones(address, policy).map((c) => ({ address: c.host, family: c.address.family }));
+}
+
+/** `hostname` as an IP literal (zone syntax included), or undefined for a name. */
+function literal(hostname: string): ScopedAddress | undefined {
+  if (net.isIP(hostname) !== 0) return ScopedAddress.parse(hostname);
+  const pct = hostname.indexOf('%');
+  if (pct > 0 && net.isIPv6(hostname.slice(0, pct))) return ScopedAddress.parse(hostname); // throws ERR_INVALID_ZONE
+  return undefined;
+}
+
+async function resolveHost(hostname: string, call: Call, bound: CreateLookupOptions): Promise<LookupAddress[]> {
+  const reg = bound.registry ?? defaultRegistry;
+  const lit = literal(hostname);
+  if (lit !== undefined) {
+    // Like dns.lookup, a literal ignores `family` and `hints`.
+    if (lit.zone === undefined && !lit.requiresZone()) return [{ address: hostname, family: lit.family }];
+    return applyZonePolicy(lit, bound, reg);
+  }
+
+  if (isLocalName(hostname)) return sortResults(await lookupMdns(hostname, call, bound, reg), call.order);
+
+  const system = bound.systemLookup ?? dns.lookup;
+  const sysOptions: dns.LookupAllOptions = { family: call.family, hints: call.hints, all: true };
+  if (call.order !== 'verbatim') sysOptions.verbatim = false;
+  (sysOptions as { order?: ResultOrder }).order = call.order;
+  let found: dns.LookupAddress[];
+  try {
+    // not util.promisify: dns.lookup's custom promisify args would wrap the array in { address }
+    found = await new Promise<dns.LookupAddress[]>((resolve, reject) => {
+      system(hostname, sysOptions, (error, addresses) => (error ? reject(error) : resolve(addresses)));
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new Fe80Error('ERR_NOT_FOUND', `the system resolver did not resolve ${quote(hostname)} (${code})`, {
+      input: hostname,
+      cause: error,
+    });
+  }
+  const out: LookupAddress[] = [];
+  let zoneError: unknown;
+  for (const entry of found) {
+    const parsed = ScopedAddress.tryParse(entry.address);
+    if (parsed === undefined || (parsed.zone === undefined && !parsed.requiresZone())) {
+      out.push({ address: entry.address, family: entry.family });
+      continue;
+    }
+    try {
+      out.push(...applyZonePolicy(parsed, bound, reg));
+    } catch (error) {
+      zoneError ??= error;
+    }
+  }
+  // A zone-less link-local result that no policy places is dropped when other results exist;
+  // when it is all there is, its zone-policy error (listing the candidates) is the answer.
+  if (out.length === 0 && zoneError !== undefined) throw zoneError;
+  if (out.length === 0) throw new Fe80Error('ERR_NOT_FOUND', `the system resolver returned no address for ${quote(hostname)}`, { input: hostname });
+  return sortResults(dedupe(out), call.order);
+}
+
+async function lookupMdns(hostname: string, call: Call, bound: CreateLookupOptions, reg: InterfaceRegistry): Promise<LookupAddress[]> {
+  const mapped = call.family === 6 && (call.hints & dns.V4MAPPED) !== 0;
+  const options: Parameters<typeof resolveMdns>[1] = { registry: reg, family: mapped ? 0 : call.family };
+  const interfaces = bound.interfaces ?? zoneInterfaces(bound.zone);
+  if (interfaces !== undefined) options.interfaces = interfaces;
+  if (bound.timeout !== undefined) options.timeout = bound.timeout;
+  if (bound.settle !== undefined) options.settle = bound.settle;
+  if (bound.cache !== undefined) options.cache = bound.cache;
+  const results = await resolveMdns(hostname, options);
+  let v6: LookupAddress[] = [];
+  const v4: LookupAddress[] = [];
+  for (const r of results) {
+    if (r.address.family === 6) {
+      const host = r.address.zone === undefined ? r.address.address : `${r.address.address}%${reg.toPlatformZone(r.interface)}`;
+      v6.push({ address: host, family: 6 });
+    } else v4.push({ address: r.address.address, family: 4 });
+  }
+  v6 = dedupe(v6);
+  if (!mapped) return [...v6, ...dedupe(v4)].filter((a) => call.family === 0 || a.family === call.family);
+  // V4MAPPED (RFC 4291 §2.5.5.2 forms): with family 6, A records come back as ::ffff:a.b.c.d when
+  // there is no AAAA, or alongside them with dns.ALL.
+  const asMapped = dedupe(v4).map((a) => ({ address: `::ffff:${a.address}`, family: 6 }));
+  if (v6.length === 0) return asMapped;
+  return (call.hints & dns.ALL) !== 0 ? [...v6, ...asMapped] : v6;
+}
+
+function zoneInterfaces(zone: ZoneOption | undefined): readonly (string | number)[] | undefined {
+  if (zone === undefined || zone === 'auto') return undefined;
+  if (typeof zone === 'string' || typeof zone === 'number') return zone === '0' || zone === 0 ? undefined : [zone];
+  return zone.length > 0 ? zone : undefined;
+}
+
+/**
+ * Returns a lookup function bound to `options` (zone policy, mDNS interfaces and timeout) with the
+ * signature of `dns.lookup`, for the `lookup` option of net, tls, http(s), undici and ws.
+ * Errors passed to the callback are Fe80Error: `code` is the fe80 code (`ERR_NOT_FOUND`,
+ * `ERR_ZONE_REQUIRED`, ...), not a getaddrinfo code; the system error, if any, is on `cause`.
+ */
+export function createLookup(options: CreateLookupOptions = {}): Fe80Lookup {
+  if (typeof options !== 'object' || options === null) throw invalid('createLookup options must be an object');
+  const bound: CreateLookupOptions = Object.freeze({ ...options });
+
+  const run = (hostname: string, call: Call): Promise<LookupAddress[]> => {
+    if (hostname === '') return Promise.resolve([]);
+    return resolveHost(hostname, call, bound).catch((error: unknown) => {
+      throw error instanceof Fe80Error ? withHostname(error, hostname) : error;
+    });
+  };
+
+  function lookup(hostname: string, options: number | LookupCallOptions | LookupCallback, callback?: LookupCallback): void {
+    if (typeof options === 'function') {
+      callback = options;
+      options = {};
+    }
+    if (typeof callback !== 'function') throw invalid('the lookup callback must be a function');
+    if (typeof hostname !== 'string') throw invalid(`the hostname must be a string, got ${typeof hostname}`);
+    const call = normalizeCall(options);
+    const cb = callback;
+    run(hostname, call).then(
+      (list) => {
+        process.nextTick(() => {
+          if (call.all) cb(null, list);
+          else if (list[0] === undefined) cb(null, null as unknown as string, call.family === 6 ? 6 : 4);
+          else cb(null, list[0].address, list[0].family);
+        });
+      },
+      (error: unknown) => {
+        process.nextTick(() => cb(error as NodeJS.ErrnoException, undefined as unknown as string));
+      },
+    );
+  }
+
+  function promise(hostname: string, options?: number | LookupCallOptions): Promise<LookupAddress | LookupAddress[]> {
+    let call: Call;
+    try {
+      if (typeof hostname !== 'string') throw invalid(`the hostname must be a string, got ${typeof hostname}`);
+      call = normalizeCall(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return run(hostname, call).then((list) => {
+      if (call.all) return list;
+      const first = list[0];
+      if (first === undefined) return { address: null as unknown as string, family: call.family === 6 ? 6 : 4 };
+      return first;
+    });
+  }
+
+  Object.defineProperty(lookup, promisify.custom, { value: promise, enumerable: false });
+  Object.defineProperty(lookup, 'promise', { value: promise, enumerable: false });
+  Object.defineProperty(lookup, 'options', { value: bound, enumerable: false });
+  return lookup as unknown as Fe80Lookup;
+}
+
+/** The default lookup: no zone policy (zone-less link-local fails with ERR_ZONE_REQUIRED), all candidate interfaces for mDNS. */
+export const lookup: Fe80Lookup = createLookup();
+
+/** Promise form of the default lookup (`lookup.promise`), like `dns.promises.lookup`. */
+export const lookupAsync: Fe80Lookup['promise'] = lookup.promise;

@@ -1,0 +1,37 @@
+// RFC 6762 §11 source address check: a querier accepts only responses from the local link.
+import type { ScopedAddress } from '../addr/index.js';
+import type { InterfaceInfo } from '../iface/index.js';
+
+/** Reports whether the first `bits` bits of `a` and `b` agree. */
+function samePrefix(a: Uint8Array, b: Uint8Array, bits: number): boolean {
+  if (a.length !== b.length || bits < 0 || bits > a.length * 8) return false;
+  const full = bits >> 3;
+  for (let i = 0; i < full; i++) if (a[i] !== b[i]) return false;
+  const rest = bits & 7;
+  if (rest === 0) return true;
+  const mask = (0xff << (8 - rest)) & 0xff;
+  return (((a[full] as number) ^ (b[full] as number)) & mask) === 0;
+}
+
+/**
+ * Reports whether `source` (the sender of a unicast response that arrived on `iface`) is on-link
+ * for that interface (RFC 6762 §11): an IPv6 link-local source always is (its zone, if any, must
+ * name `iface`); any other source must lie inside one of the interface's own on-link prefixes
+ * (IPv4 169.254/16 included, via the interface's addresses). Multicast, unspecified and loopback
+ * sources never are.
+ */
+export function isOnLink(source: ScopedAddress, iface: InterfaceInfo, sameInterface: (zone: string) => boolean): boolean {
+  if (source.isMulticast() || source.isUnspecified() || source.isLoopback()) return false;
+  if (source.zone !== undefined && !sameInterface(source.zone)) return false;
+  if (source.family === 6 && source.isLinkLocalUnicast()) return true;
+  const bytes = source.toBytes();
+  for (const entry of iface.addresses) {
+    const own = entry.address;
+    if (own.family !== source.family) continue;
+    if (own.isLinkLocalUnicast() && own.family === 6) continue;
+    const prefix = entry.prefixLength;
+    // A /32 or /128 is a host route, not an on-link prefix; only the address itself matches.
+    if (samePrefix(own.toBytes(), bytes, prefix)) return true;
+  }
+  return false;
+}
