@@ -1,0 +1,156 @@
+// `fe80 parse [--as address|endpoint|url] [--json] INPUT... | -`: validate and canonicalise
+// addresses, endpoints and URLs. With `-`, one input per line from stdin, streamed (readline in,
+// writeLine with backpressure out), so a 100,000-line config check never sits in memory at once.
+import { createInterface } from 'node:readline';
+import { EXIT, UsageError, parse, writeLine, type Command, type Io } from '../command.js';
+import { Fe80Error } from '../../errors.js';
+import { Endpoint, parseUrl, ScopedAddress, type ParsedUrl } from '../../addr/index.js';
+
+const help = `usage: fe80 parse [--as address|endpoint|url] [--json] INPUT...
+       fe80 parse [--as address|endpoint|url] [--json] -
+
+Validate each INPUT and print its canonical form, one per line: RFC 5952 text with the zone
+kept verbatim (fe80::1%eth0), [address%zone]:port for endpoints, and for URLs the RFC 6874
+form with the zone as %25zone. With '-', read one input per line from standard input (streamed;
+lines are taken as they are, without trimming). Invalid inputs are reported on stderr as
+"fe80 parse: <message> [CODE]" (with a hint in parentheses when there is one); the others are
+still printed. Hints for valid inputs (a zone that looks URL-encoded, a ':port' in a zone) go
+to stderr too.
+
+Options:
+  --as KIND   parse every input as KIND: address, endpoint or url. Without it, an input with
+              "://" is a URL, one that starts with '[' and has "]:" or is a.b.c.d:port is an
+              endpoint, anything else an address.
+  --json      print one JSON object per input instead:
+              {"input","valid","family","address","zone","port","scope","hint","error"}
+              (address is canonical without the zone; absent fields are null; error is
+              {"code","message"} or null)
+  -h, --help  show this help
+
+Exit status: 0 all valid, 1 any invalid, 2 usage error.
+
+Examples:
+  $ fe80 parse FE80::0001%eth0 '[fe80::1%eth0]:8080' 'http://[fe80::1%eth0]:8080/'
+  fe80::1%eth0
+  [fe80::1%eth0]:8080
+  http://[fe80::1%25eth0]:8080/
+  $ fe80 parse --json - < addresses.txt
+`;
+
+type Kind = 'address' | 'endpoint' | 'url';
+const KINDS: readonly string[] = ['address', 'endpoint', 'url'];
+
+interface Result {
+  input: string;
+  valid: boolean;
+  family: 4 | 6 | null;
+  address: string | null;
+  zone: string | null;
+  port: number | null;
+  scope: string | null;
+  hint: string | null;
+  error: { code: string; message: string } | null;
+}
+
+/** a.b.c.d:port: one ':' with a '.' before it (the parser checks the rest). */
+function looksLikeV4Endpoint(s: string): boolean {
+  const colon = s.indexOf(':');
+  return colon > 0 && s.indexOf(':', colon + 1) < 0 && s.lastIndexOf('.', colon) > 0;
+}
+
+function detect(s: string): Kind {
+  if (s.includes('://')) return 'url';
+  if ((s.startsWith('[') && s.includes(']:')) || looksLikeV4Endpoint(s)) return 'endpoint';
+  return 'address';
+}
+
+/** The URL with the zone put back into the host as RFC 6874 `%25zone`. */
+function zonedHref(u: ParsedUrl): string {
+  const href = u.url.href;
+  if (u.zone === undefined) return href;
+  const host = u.url.hostname; // "[fe80::1]"
+  const at = href.indexOf(host, u.url.protocol.length);
+  if (at < 0) return href;
+  return `${href.slice(0, at + host.length - 1)}%25${encodeURIComponent(u.zone)}${href.slice(at + host.length - 1)}`;
+}
+
+function evaluate(input: string, kind: Kind | undefined): { result: Result; canonical: string; hint?: string | undefined } {
+  const result: Result = { input, valid: false, family: null, address: null, zone: null, port: null, scope: null, hint: null, error: null };
+  try {
+    let canonical: string;
+    let a: ScopedAddress | undefined;
+    switch (kind ?? detect(input)) {
+      case 'address':
+        a = ScopedAddress.parse(input);
+        canonical = a.toString();
+        break;
+      case 'endpoint': {
+        const e = Endpoint.parse(input);
+        a = e.address;
+        result.port = e.port;
+        canonical = e.toString();
+        break;
+      }
+      case 'url': {
+        const u = parseUrl(input);
+        a = u.address;
+        result.port = u.port;
+        canonical = zonedHref(u);
+        break;
+      }
+    }
+    result.valid = true;
+    if (a !== undefined) {
+      result.family = a.family;
+      result.address = a.address;
+      result.zone = a.zone ?? null;
+      result.scope = a.scope();
+      result.hint = a.hint ?? null;
+    }
+    return { result, canonical, hint: a?.hint };
+  } catch (error) {
+    if (!(error instanceof Fe80Error)) throw error;
+    result.error = { code: error.code, message: error.message };
+    result.hint = error.hint ?? null;
+    return { result, canonical: '' };
+  }
+}
+
+async function one(input: string, kind: Kind | undefined, json: boolean, io: Io): Promise<boolean> {
+  const { result, canonical, hint } = evaluate(input, kind);
+  if (json) {
+    await writeLine(io.stdout, JSON.stringify(result));
+  } else if (result.valid) {
+    await writeLine(io.stdout, canonical);
+    if (hint !== undefined) await writeLine(io.stderr, `fe80 parse: hint for ${JSON.stringify(input)}: ${hint}`);
+  } else {
+    const e = result.error as { code: string; message: string };
+    await writeLine(io.stderr, `fe80 parse: ${e.message}${result.hint === null ? '' : ` (${result.hint})`} [${e.code}]`);
+  }
+  return result.valid;
+}
+
+const command: Command = {
+  help,
+  async run(args, io) {
+    const { values, positionals } = parse(args, { as: { type: 'string' }, json: { type: 'boolean' } });
+    const as = values.as;
+    if (as !== undefined && !KINDS.includes(as)) throw new UsageError(`--as must be address, endpoint or url, not ${JSON.stringify(as)}`);
+    if (positionals.length === 0) throw new UsageError("expected at least one INPUT, or '-' to read from stdin");
+    if (positionals.filter((p) => p === '-').length > 1) throw new UsageError("'-' may be given only once");
+    const kind = as as Kind | undefined;
+    const json = values.json === true;
+    let ok = true;
+    for (const input of positionals) {
+      if (input !== '-') {
+        ok = (await one(input, kind, json, io)) && ok;
+        continue;
+      }
+      const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+      for await (const line of lines) ok = (await one(line, kind, json, io)) && ok;
+    }
+    return ok ? EXIT.OK : EXIT.FAIL;
+  },
+};
+
+export default command;
