@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   ERR_ZONE_REQUIRED:
     'A link-local address has no zone, and no zone policy picks one (the message lists candidate interfaces).',
   ERR_CONNECT: 'Every connection attempt failed (each attempt and its error are listed on `attempts`).',
+  ERR_SOCKET:
+    'A socket could not be bound, listened on or sent from (EADDRINUSE, EACCES, ENETUNREACH, ...; the system error is on `cause`).',
   ERR_TIMEOUT: 'The operation did not finish within its timeout.',
   ERR_ABORTED: 'The operation was cancelled through its AbortSignal.',
   ERR_NOT_FOUND: 'A name was not resolved (mDNS or system resolver).',

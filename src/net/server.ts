@@ -6,7 +6,7 @@ import type { Endpoint } from '../addr/index.js';
 import type { InterfaceRegistry } from '../iface/index.js';
 import { resolveBind, type BindTarget } from './bind-target.js';
 import { abortedError } from './cancel.js';
-import { invalidateOn } from './invalidate.js';
+import { socketError } from './invalidate.js';
 import { endpointFromNode } from './peer.js';
 import { checkBoolean, checkInteger, checkObject, checkSignal, invalid } from './validate.js';
 import { registryOf } from './zone-policy.js';
@@ -87,7 +87,7 @@ export function createServer(options?: ServerOptions, handler?: ConnectionHandle
 
 /**
  * Starts a TCP server on a scoped endpoint or an interface's link-local address and resolves once
- * it listens. System errors (EADDRINUSE, EACCES, EADDRNOTAVAIL) reject as Node reports them.
+ * it listens. System errors (EADDRINUSE, EACCES, EADDRNOTAVAIL) reject as ERR_SOCKET, the error on `cause`.
  *
  * @example
  * const server = await listen({ interface: 'eth1', port: 8080 }, {}, (socket) => {
@@ -124,8 +124,7 @@ export async function listen(target: BindTarget, options?: ListenOptions, handle
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error): void => {
       server.removeListener('listening', onListening);
-      invalidateOn(error, reg);
-      reject(error);
+      reject(socketError('listen on', host, port, error, reg));
     };
     const onListening = (): void => {
       server.removeListener('error', onError);

@@ -9,7 +9,7 @@ import { Endpoint, ScopedAddress } from '../addr/index.js';
 import { Fe80Error, quote } from '../errors.js';
 import type { InterfaceInfo, InterfaceRegistry } from '../iface/index.js';
 import { resolveBind, type BindTarget } from './bind-target.js';
-import { invalidateOn } from './invalidate.js';
+import { socketError } from './invalidate.js';
 import { scopedLookup } from './lookup.js';
 import { endpointFromNode } from './peer.js';
 import { parseTarget, type ConnectTarget } from './target.js';
@@ -144,10 +144,8 @@ export class UdpSocket extends EventEmitter {
         throw error;
       }
       this.raw.send(data, port, host, (error, bytes) => {
-        if (error) {
-          invalidateOn(error, this.#reg);
-          reject(error);
-        } else resolve(bytes);
+        if (error) reject(socketError('send to', host, port, error, this.#reg));
+        else resolve(bytes);
       });
     });
   }
@@ -272,13 +270,12 @@ export async function bindUdp(target?: BindTarget, options?: UdpSocketOptions): 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error): void => {
       raw.removeListener('listening', onListening);
-      invalidateOn(error, reg);
       try {
         raw.close();
       } catch {
         // already closed
       }
-      reject(error);
+      reject(socketError('bind', host, port, error, reg));
     };
     const onListening = (): void => {
       raw.removeListener('error', onError);

@@ -96,6 +96,29 @@ describe('loopback round trips (no zone involved)', () => {
     });
   });
 
+  test('listen/bind on a port in use: ERR_SOCKET naming the endpoint, system error on cause', async () => {
+    const server = await listen({ host: '::1', port: 0 });
+    const udp = await bindUdp({ host: '::1', port: 0 });
+    try {
+      const port = server.fe80!.endpoint.port;
+      await assert.rejects(listen({ host: '::1', port }), (e: { code?: string; message?: string; cause?: { code?: string } }) => {
+        assert.equal(e.code, 'ERR_SOCKET');
+        assert.equal(e.cause?.code, 'EADDRINUSE');
+        assert.ok(e.message?.includes(`[::1]:${port}`), e.message);
+        return true;
+      });
+      const uport = udp.address().port;
+      await assert.rejects(bindUdp({ host: '::1', port: uport }), (e: { code?: string; cause?: { code?: string } }) => {
+        assert.equal(e.code, 'ERR_SOCKET');
+        assert.equal(e.cause?.code, 'EADDRINUSE');
+        return true;
+      });
+    } finally {
+      await udp.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   test('UDP on ::1: send and receive, sender as Endpoint; racing zones refused', async () => {
     const udp = await bindUdp({ host: '::1', port: 0 });
     try {
