@@ -2,13 +2,17 @@
 // strict decimal) and every RFC 4291 §2.2 IPv6 text form, with an optional RFC 4007 §11
 // `%zone` suffix. No regular expressions and no allocation: results go to the module-level
 // scratch below (`hx`, `res`), which the caller reads immediately after a successful call.
+import { NO_RUN, zeroRun } from './format.js';
 import { isZoneChar } from './zone.js';
 
 /** The 8 hextets of the last successful parse (IPv4 is stored IPv4-mapped: ::ffff:a.b.c.d). */
 export const hx: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
 
-/** Result of the last call: family, index of '%' (-1 if none), or the error and its position. */
-export const res = { family: 6 as 4 | 6, zone: -1, zoneColon: false, err: 0, pos: 0 };
+/**
+ * Result of the last call: family, index of '%' (-1 if none), whether the address was written
+ * in its RFC 5952 canonical form, or the error and its position.
+ */
+export const res = { family: 6 as 4 | 6, zone: -1, zoneColon: false, canonical: false, err: 0, pos: 0 };
 
 // Error reasons (index into REASONS). Zone errors are >= FIRST_ZONE_ERROR (ERR_INVALID_ZONE).
 export const E_EMPTY = 1;
@@ -55,11 +59,13 @@ export const REASONS: readonly string[] = [
   'zone must not contain',
 ];
 
-// Hex digit values for ASCII, -1 elsewhere.
-const HEX = new Int8Array(128).fill(-1);
+// Hex digit values for ASCII, -1 elsewhere. NOT_CANONICAL marks upper case (RFC 5952 §4.3); it
+// stays above bit 15 of a field's accumulator (read with & 0xffff).
+const NOT_CANONICAL = 0x10000;
+const HEX = new Int32Array(128).fill(-1);
 for (let i = 0; i < 10; i++) HEX[48 + i] = i;
 for (let i = 0; i < 6; i++) {
-  HEX[65 + i] = 10 + i;
+  HEX[65 + i] = (10 + i) | NOT_CANONICAL;
   HEX[97 + i] = 10 + i;
 }
 
@@ -93,6 +99,9 @@ export function parseIP(s: string, start: number, end: number): boolean {
   }
   let n = 0; // fields written to h
   let ell = -1; // field index where '::' stands
+  let odd = 0; // NOT_CANONICAL set: upper case or a leading zero somewhere
+  let dotted = false; // an embedded dotted quad
+  let zero = 0; // negative when a field was written as 0
   if (c === 58 /* : */) {
     // RFC 4291 §2.2: a leading ':' only as part of '::'.
     if (i + 1 >= end || s.charCodeAt(i + 1) !== 58) return fail(E_LEADING_COLON, i);
@@ -112,6 +121,7 @@ export function parseIP(s: string, start: number, end: number): boolean {
       c = s.charCodeAt(i);
       d = c < 128 ? (HEX[c] as number) : -1;
       if (d >= 0) {
+        if (acc === 0) acc = NOT_CANONICAL; // leading zero (RFC 5952 §4.1)
         acc = (acc << 4) | d;
         if (++i < end) {
           c = s.charCodeAt(i);
@@ -140,6 +150,7 @@ export function parseIP(s: string, start: number, end: number): boolean {
       if (e < 0) return false;
       h[n++] = v4hi;
       h[n++] = v4lo;
+      dotted = true;
       i = e;
       if (i < end) {
         c = s.charCodeAt(i);
@@ -148,7 +159,9 @@ export function parseIP(s: string, start: number, end: number): boolean {
       break;
     }
     if (n === 8) return fail(E_TOO_MANY, fs);
-    h[n++] = acc;
+    h[n++] = acc & 0xffff;
+    odd |= acc;
+    zero |= acc - 1;
     if (i === end || c === 37) break;
     if (c !== 58) return fail(E_CHAR, i);
     if (++i === end) return fail(E_TRAILING_COLON, i - 1);
@@ -171,6 +184,7 @@ export function parseIP(s: string, start: number, end: number): boolean {
     for (let j = ell + k - 1; j >= ell; j--) h[j] = 0;
   }
   res.family = 6;
+  res.canonical = odd < NOT_CANONICAL && canonicalShape(h, ell, n, dotted, zero < 0);
   if (i < end) {
     // s[i] === '%': RFC 4007 §11 zone, non-empty, no forbidden character.
     if (i + 1 === end) return fail(E_ZONE_EMPTY, i);
@@ -188,6 +202,28 @@ export function parseIP(s: string, start: number, end: number): boolean {
   return true;
 }
 
+/**
+ * Whether hextets read without upper case or leading zeros (RFC 5952 §4.1, §4.3) were written in
+ * canonical form: '::' for exactly the first longest run of >= 2 zero fields (§4.2), a dotted
+ * quad exactly for IPv4-mapped addresses (§5). `ell`: where '::' stands (-1: none); `n`: fields
+ * written (a quad counts 2); `zero`: a field was written as 0.
+ */
+function canonicalShape(h: number[], ell: number, n: number, dotted: boolean, zero: boolean): boolean {
+  if (!zero && !dotted) {
+    // The only zero run is the one '::' stands for, if any: it must be >= 2 fields, and not
+    // the prefix of an IPv4-mapped address (that is ::ffff:a.b.c.d).
+    return ell < 0 || (n <= 6 && !(ell === 0 && n === 3 && h[5] === 0xffff));
+  }
+  const h0 = h[0] as number;
+  const h1 = h[1] as number;
+  const h2 = h[2] as number;
+  const h3 = h[3] as number;
+  const h4 = h[4] as number;
+  const h5 = h[5] as number;
+  const mapped = (h0 | h1 | h2 | h3 | h4) === 0 && h5 === 0xffff;
+  return mapped === dotted && zeroRun(h0, h1, h2, h3, h4, h5, h[6] as number, h[7] as number) === (ell < 0 ? NO_RUN : ell * 16 + ell + 8 - n);
+}
+
 /** A plain IPv4 address in s[start, end), stored IPv4-mapped with family 4. */
 function ipv4(s: string, start: number, end: number): boolean {
   const e = quad(s, start, end);
@@ -203,6 +239,7 @@ function ipv4(s: string, start: number, end: number): boolean {
   h[7] = v4lo;
   res.family = 4;
   res.zone = -1;
+  res.canonical = true; // strict decimal is the only form
   return true;
 }
 

@@ -25,6 +25,7 @@ export let makeAddress: (
   zone: string | undefined,
   hint: string | undefined,
   freeze: boolean,
+  input?: string,
 ) => ScopedAddress;
 
 /** Freezes an address made with `freeze = false` (Endpoint does it before the address escapes). */
@@ -39,28 +40,26 @@ export function freezeAddress(a: ScopedAddress): void {
 export function parseAddressRange(s: string, start: number, end: number, freeze = true): ScopedAddress | undefined {
   if (!parseIP(s, start, end)) return undefined;
   const h = hx;
+  const h0 = h[0] as number;
+  const h1 = h[1] as number;
+  const h2 = h[2] as number;
+  const h3 = h[3] as number;
+  const h4 = h[4] as number;
+  const h5 = h[5] as number;
+  const h6 = h[6] as number;
+  const h7 = h[7] as number;
+  // A whole input already in RFC 5952 form is toString()'s text (the zone is verbatim): keep it
+  // rather than format it again (a slice, e.g. of an endpoint, would cost a copy).
+  const input = res.canonical && start === 0 && end === s.length ? s : undefined;
   let zone: string | undefined;
   let hint: string | undefined;
   if (res.zone >= 0) {
     zone = s.slice(res.zone + 1, end);
     if (mayHint(zone, res.zoneColon)) {
-      hint = zoneHint(zone, formatIPv6(h[0] as number, h[1] as number, h[2] as number, h[3] as number, h[4] as number, h[5] as number, h[6] as number, h[7] as number));
+      hint = zoneHint(zone, formatIPv6(h0, h1, h2, h3, h4, h5, h6, h7));
     }
   }
-  return makeAddress(
-    res.family,
-    h[0] as number,
-    h[1] as number,
-    h[2] as number,
-    h[3] as number,
-    h[4] as number,
-    h[5] as number,
-    h[6] as number,
-    h[7] as number,
-    zone,
-    hint,
-    freeze,
-  );
+  return makeAddress(res.family, h0, h1, h2, h3, h4, h5, h6, h7, zone, hint, freeze, input);
 }
 
 function parseHint(text: string, err: number): string | undefined {
@@ -106,12 +105,13 @@ export class ScopedAddress {
   readonly #h5: number;
   readonly #h6: number;
   readonly #h7: number;
-  #text: string | undefined; // canonical address, computed on first use
-  #full: string | undefined; // address%zone
+  readonly #input: string | undefined; // the parsed text when it is toString()'s (not a cache)
+  #text: string | undefined; // `address` of a zoned value, computed on first use
+  #full: string | undefined; // toString(), computed on first use
 
   static {
-    makeAddress = (family, h0, h1, h2, h3, h4, h5, h6, h7, zone, hint, freeze) =>
-      new ScopedAddress(KEY, family, h0, h1, h2, h3, h4, h5, h6, h7, zone, hint, freeze);
+    makeAddress = (family, h0, h1, h2, h3, h4, h5, h6, h7, zone, hint, freeze, input) =>
+      new ScopedAddress(KEY, family, h0, h1, h2, h3, h4, h5, h6, h7, zone, hint, freeze, input);
   }
 
   private constructor(
@@ -128,6 +128,7 @@ export class ScopedAddress {
     zone: string | undefined,
     hint: string | undefined,
     freeze: boolean,
+    input: string | undefined,
   ) {
     if (key !== KEY) throw new TypeError('ScopedAddress has no public constructor; use ScopedAddress.parse() or a from*() factory');
     this.#family = family;
@@ -140,6 +141,7 @@ export class ScopedAddress {
     this.#h5 = h5;
     this.#h6 = h6;
     this.#h7 = h7;
+    this.#input = input;
     this.#text = undefined;
     this.#full = undefined;
     this.#hint = hint;
@@ -230,23 +232,26 @@ export class ScopedAddress {
 
   /** RFC 5952 canonical text without the zone: `fe80::1`, `::ffff:192.0.2.1`, `192.0.2.1`. */
   get address(): string {
-    return (this.#text ??=
-      this.family === 4
-        ? formatIPv4(this.#h6, this.#h7)
-        : formatIPv6(this.#h0, this.#h1, this.#h2, this.#h3, this.#h4, this.#h5, this.#h6, this.#h7));
+    if (this.#zone === undefined) return this.toString();
+    return (this.#text ??= formatIPv6(this.#h0, this.#h1, this.#h2, this.#h3, this.#h4, this.#h5, this.#h6, this.#h7));
   }
 
   /** `address` plus `%zone` when there is a zone (RFC 4007 §11). */
   toString(): string {
-    if (this.#full !== undefined) return this.#full;
-    return (this.#full = this.#zone === undefined ? this.address : this[FORMAT]());
+    return (this.#full ??= this[FORMAT]());
   }
 
-  /** The text of toString(), computed afresh (internal; the benchmark measures this). */
+  /**
+   * The work of a first toString(), without caching (internal; the benchmark measures this):
+   * the parser's kept canonical input if any, else the formatter.
+   */
   [FORMAT](): string {
-    return this.#family === 4
-      ? formatIPv4(this.#h6, this.#h7, this.#zone)
-      : formatIPv6(this.#h0, this.#h1, this.#h2, this.#h3, this.#h4, this.#h5, this.#h6, this.#h7, this.#zone);
+    return (
+      this.#input ??
+      (this.#family === 4
+        ? formatIPv4(this.#h6, this.#h7)
+        : formatIPv6(this.#h0, this.#h1, this.#h2, this.#h3, this.#h4, this.#h5, this.#h6, this.#h7, this.#zone))
+    );
   }
 
   /** Same as toString(). */

@@ -89,6 +89,9 @@ describe('properties', () => {
         assert.equal(a.zone, z);
         const r = referenceParse(text);
         assert.deepEqual(r?.hextets, h);
+        // toString() is canonical whether the input was kept (already canonical) or formatted.
+        assert.equal(a.toString(), referenceFormat({ family: 6, hextets: h, zone: z }), text);
+        assert.equal(a.address, referenceFormat({ family: 6, hextets: h, zone: undefined }), text);
       }),
       { numRuns: RUNS },
     );
@@ -104,6 +107,7 @@ describe('properties', () => {
           assert.deepEqual(a.toHextets(), r.hextets);
           assert.equal(a.family, r.family);
           assert.equal(a.zone, r.zone);
+          assert.equal(a.toString(), referenceFormat(r), JSON.stringify(s));
         }
       }),
       { numRuns: RUNS * 5 },
