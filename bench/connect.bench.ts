@@ -15,6 +15,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { load } from './load.js';
 
 const LINKS = 8;
 const KS = [1, 4, 8];
@@ -40,7 +41,7 @@ async function server(): Promise<void> {
 }
 
 // ---------------------------------------------------------------- client role (client namespace)
-const { connect } = await import('../src/net/index.js');
+const { connect } = await load<typeof import('../src/net/index.js')>('net/index.js');
 
 function rawConnect(host: string, port: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {

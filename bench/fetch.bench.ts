@@ -9,6 +9,7 @@ import net from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Agent, request, type buildConnector } from 'undici';
+import { load } from './load.js';
 
 const CONCURRENCY = 16;
 const PORT = 8080;
@@ -31,7 +32,7 @@ if (process.argv[2] === '--client') {
 }
 
 async function client(iface: string, quick: boolean): Promise<ClientResult> {
-  const { createDispatcher, fetch } = await import('../src/http/index.js');
+  const { createDispatcher, fetch } = await load<typeof import('../src/http/index.js')>('http/index.js');
   const rounds = quick ? 16 : 60;
   const roundMs = quick ? 150 : 200;
 

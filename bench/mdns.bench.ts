@@ -14,6 +14,7 @@
 import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { load } from './load.js';
 
 const TARGET = 1.2;
 
@@ -37,7 +38,7 @@ const pct = (xs: readonly number[], p: number): number => {
 // ---------------------------------------------------------------- client role (client namespace)
 async function client(iface: string, local: string, name: string, rounds: number): Promise<ClientResult> {
   const dnsPacket = (await import('dns-packet')).default;
-  const { resolveMdns, lookup, closeMdnsSockets } = await import('../src/dns/index.js');
+  const { resolveMdns, lookup, closeMdnsSockets } = await load<typeof import('../src/dns/index.js')>('dns/index.js');
   const query = dnsPacket.encode({ type: 'query', id: 1, flags: 0, questions: [{ name, type: 'AAAA', class: 'IN' }] });
   const group = `ff02::fb%${iface}`;
 

@@ -7,8 +7,12 @@
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Address4, Address6 } from 'ip-address';
-import { Endpoint, ScopedAddress } from '../src/addr/index.js';
-import { FORMAT } from '../src/addr/scoped-address.js';
+import { load } from './load.js';
+const addrModule = await load<typeof import('../src/addr/scoped-address.js')>('addr/scoped-address.js');
+const { ScopedAddress } = addrModule;
+const FORMAT: typeof import('../src/addr/scoped-address.js').FORMAT = addrModule.FORMAT;
+const { Endpoint } = await load<typeof import('../src/addr/index.js')>('addr/index.js');
+type ScopedAddress = import('../src/addr/index.js').ScopedAddress;
 
 type Kind = 'v4' | 'v6_full' | 'v6_compressed' | 'v6_v4' | 'v6_zone' | 'endpoint';
 /** [kind, text, host text given to the competitors (they have no endpoint parser)] */

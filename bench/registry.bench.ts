@@ -5,7 +5,8 @@
 //   node --import tsx bench/registry.bench.ts [--quick]
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { InterfaceRegistry } from '../src/iface/index.js';
+import { load } from './load.js';
+const { InterfaceRegistry } = await load<typeof import('../src/iface/index.js')>('iface/index.js');
 
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 3 : 7;

@@ -16,6 +16,11 @@ if (files.length === 0) {
   console.error('run-bench: no benchmark matched');
   process.exit(2);
 }
+// Benchmarks load dist/ (see bench/load.ts): build it from the current sources first.
+if (process.env.FE80_BENCH_SRC !== '1') {
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 let failed = 0;
 for (const file of files) {
   console.log(`\n=== bench/${file} ===`);

@@ -3,12 +3,23 @@
 // such a zone is rejected (ERR_INVALID_IP_ADDRESS). Numeric zones do not work either (libuv
 // uses if_nametoindex on POSIX). So TCP over an interface named e.g. `br_lan` cannot be done
 // without native code; dgram has no such check and works.
-import net from 'node:net';
 import { Fe80Error, quote } from '../errors.js';
 
-/** True when Node's TCP layer will take `host` (a zoned literal) as an IP address. */
+/**
+ * True when Node's TCP layer will take `host` (fe80's canonical address text, optionally
+ * `%zone`) as an IP address: the address part always matches Node's pattern, so only the zone's
+ * characters decide. A character scan, not `net.isIP`: its regex costs ~0.3 us per connect.
+ */
 export function tcpCanUse(host: string): boolean {
-  return net.isIP(host) !== 0;
+  const percent = host.indexOf('%');
+  if (percent < 0) return true;
+  if (percent === host.length - 1) return false;
+  for (let i = percent + 1; i < host.length; i++) {
+    const c = host.charCodeAt(i);
+    // [0-9A-Za-z.:-]
+    if (!((c >= 48 && c <= 58) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46)) return false;
+  }
+  return true;
 }
 
 export function tcpZoneUnsupported(iface: string): Fe80Error {
