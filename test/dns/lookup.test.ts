@@ -5,33 +5,16 @@ import { describe, test } from 'node:test';
 import dns from 'node:dns';
 import net from 'node:net';
 import { promisify } from 'node:util';
-import { InterfaceRegistry, type RawInterface } from '../../src/iface/index.js';
+import { fakeRegistry, nic } from '../helpers/fake-registry.js';
 import { createLookup, lookup, lookupAsync, resolveMdns, type Fe80Lookup, type LookupAddress } from '../../src/dns/index.js';
 import { isFe80Error } from '../../src/errors.js';
 
-const nic = (name: string, index: number, up: boolean, addresses: string[], loopback = false): RawInterface => ({
-  name,
-  index,
-  up,
-  running: up,
-  loopback,
-  multicast: !loopback,
-  mac: undefined,
-  mtu: 1500,
-  addresses: addresses.map((address) => ({ address, prefixLength: 64 })),
-});
-const registry = new InterfaceRegistry({
-  maxAge: Infinity,
-  backend: {
-    name: 'test',
-    read: () => [
-      nic('lo', 1, true, ['::1', '127.0.0.1'], true),
-      nic('eth0', 2, true, ['fe80::a', '2001:db8::a']),
-      nic('wlan0', 3, true, ['fe80::b']),
-      nic('eth1', 4, false, []),
-    ],
-  },
-});
+const registry = fakeRegistry([
+  nic('lo', 1, true, ['::1', '127.0.0.1'], true),
+  nic('eth0', 2, true, ['fe80::a', '2001:db8::a']),
+  nic('wlan0', 3, true, ['fe80::b']),
+  nic('eth1', 4, false, []),
+]);
 
 // type-level: usable wherever Node takes a lookup function
 const asNet: net.LookupFunction = lookup;
@@ -234,7 +217,7 @@ describe('resolveMdns: arguments', () => {
   });
 
   test('no usable interface: ERR_NOT_FOUND that says why', async () => {
-    const empty = new InterfaceRegistry({ maxAge: Infinity, backend: { name: 'empty', read: () => [nic('lo', 1, true, ['::1'], true)] } });
+    const empty = fakeRegistry([nic('lo', 1, true, ['::1'])], 'empty');
     await assert.rejects(resolveMdns('x.local', { registry: empty }), { code: 'ERR_NOT_FOUND', message: /no interface/ });
   });
 });

@@ -2,17 +2,10 @@
 // with a fake registry so no real interface is consulted) and loopback-only round trips.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InterfaceRegistry, type RawInterface } from '../../src/iface/index.js';
+import { fakeRegistry, nic } from '../helpers/fake-registry.js';
 import { bindUdp, connect, connectTLS, createServer, listen } from '../../src/net/index.js';
 
-const nic = (name: string, index: number, up: boolean, addresses: string[]): RawInterface => ({
-  name, index, up, running: up, loopback: name === 'lo', multicast: true, mac: undefined, mtu: 1500,
-  addresses: addresses.map((address) => ({ address, prefixLength: 64 })),
-});
-const registry = new InterfaceRegistry({
-  maxAge: Infinity,
-  backend: { name: 'test', read: () => [nic('lo', 1, true, ['::1']), nic('tst0', 2, true, ['fe80::a']), nic('tst1', 3, false, [])] },
-});
+const registry = fakeRegistry([nic('lo', 1, true, ['::1']), nic('tst0', 2, true, ['fe80::a']), nic('tst1', 3, false, [])]);
 
 describe('validation before any socket', () => {
   test('connect: targets', async () => {

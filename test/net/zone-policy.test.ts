@@ -2,36 +2,19 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ScopedAddress } from '../../src/addr/index.js';
-import { InterfaceRegistry, type RawInterface } from '../../src/iface/index.js';
+import { fakeRegistry, nic } from '../helpers/fake-registry.js';
 import { resolveZones, type ZonePolicyOptions } from '../../src/net/index.js';
 
-const nic = (name: string, index: number, up: boolean, addresses: string[], loopback = false): RawInterface => ({
-  name,
-  index,
-  up,
-  running: up,
-  loopback,
-  multicast: !loopback,
-  mac: undefined,
-  mtu: 1500,
-  addresses: addresses.map((address) => ({ address, prefixLength: 64 })),
-});
 
 // lo (1), eth0 (2, LL), wlan0 (3, LL), eth1 (4, down), ifb0 (5, up, no IPv6), br-lan_1 (6, LL; Node's isIP rejects "_")
-const registry = new InterfaceRegistry({
-  maxAge: Infinity,
-  backend: {
-    name: 'test',
-    read: () => [
-      nic('lo', 1, true, ['::1', '127.0.0.1'], true),
-      nic('eth0', 2, true, ['fe80::a', '2001:db8::a']),
-      nic('wlan0', 3, true, ['fe80::b']),
-      nic('eth1', 4, false, []),
-      nic('ifb0', 5, true, []),
-      nic('br-lan_1', 6, true, ['fe80::c']),
-    ],
-  },
-});
+const registry = fakeRegistry([
+  nic('lo', 1, true, ['::1', '127.0.0.1'], true),
+  nic('eth0', 2, true, ['fe80::a', '2001:db8::a']),
+  nic('wlan0', 3, true, ['fe80::b']),
+  nic('eth1', 4, false, []),
+  nic('ifb0', 5, true, []),
+  nic('br-lan_1', 6, true, ['fe80::c']),
+]);
 const opts = (o: Omit<ZonePolicyOptions, 'registry'> = {}): ZonePolicyOptions => ({ ...o, registry });
 const A = (text: string): ScopedAddress => ScopedAddress.parse(text);
 const hosts = (text: string, o?: Omit<ZonePolicyOptions, 'registry'>): string[] => resolveZones(A(text), opts(o)).map((c) => c.host);
@@ -125,7 +108,7 @@ describe('resolveZones: a missing zone', () => {
     assert.equal(c?.interface, undefined);
   });
   test('no candidates at all', () => {
-    const empty = new InterfaceRegistry({ maxAge: Infinity, backend: { name: 'empty', read: () => [nic('lo', 1, true, ['::1'], true), nic('eth9', 2, false, [])] } });
+    const empty = fakeRegistry([nic('lo', 1, true, ['::1']), nic('eth9', 2, false, [])], 'empty');
     code(() => resolveZones(A('fe80::1'), { registry: empty, zone: 'auto' }), 'ERR_ZONE_REQUIRED', /no interface is up.*lo, eth9 \(down\)/);
   });
 });
