@@ -6,7 +6,7 @@
 import { Fe80Error, quote, type Fe80ErrorCode } from '../errors.js';
 import { codeOf, parseError, reasonText } from './parse-error.js';
 import { res } from './parse.js';
-import { FREEZE_INSTANCES, freezeAddress, KEY, parseAddressRange, ScopedAddress } from './scoped-address.js';
+import { KEY, parseAddressRange, ScopedAddress } from './scoped-address.js';
 
 const WHERE = 'Endpoint.parse';
 
@@ -39,7 +39,7 @@ function addressFailure(s: string): undefined {
   return no(codeOf(res.err), reasonText(res.err, s, res.pos), res.pos);
 }
 
-let makeEndpoint: (address: ScopedAddress, port: number, frozen?: boolean) => Endpoint;
+let makeEndpoint: (address: ScopedAddress, port: number) => Endpoint;
 
 function parseEndpoint(s: string): Endpoint | undefined {
   const n = s.length;
@@ -57,19 +57,19 @@ function parseEndpoint(s: string): Endpoint | undefined {
   if (j < n - 1 && fast <= 65535 && s.charCodeAt(j) === 0x3a) {
     if (open) {
       if (s.charCodeAt(j - 1) === 0x5d) {
-        const a = parseAddressRange(s, 1, j - 1, false);
-        if (a !== undefined && a.family === 6) return makeEndpoint(a, fast, false);
+        const a = parseAddressRange(s, 1, j - 1);
+        if (a !== undefined && a.family === 6) return makeEndpoint(a, fast);
       }
     } else {
-      const a = parseAddressRange(s, 0, j, false);
-      if (a !== undefined && a.family === 4) return makeEndpoint(a, fast, false);
+      const a = parseAddressRange(s, 0, j);
+      if (a !== undefined && a.family === 4) return makeEndpoint(a, fast);
     }
   }
   // Slow path: the same grammar again, step by step, for the error and its position.
   if (open) {
     const close = s.indexOf(']', 1);
     if (close < 0) return no('ERR_INVALID_ENDPOINT', "missing ']'", n);
-    const a = parseAddressRange(s, 1, close, false);
+    const a = parseAddressRange(s, 1, close);
     if (a === undefined) return addressFailure(s);
     if (a.family === 4) {
       return no('ERR_INVALID_ENDPOINT', 'square brackets can only be used with IPv6 addresses', 0, `write ${a.address}:port`);
@@ -81,7 +81,7 @@ function parseEndpoint(s: string): Endpoint | undefined {
       return no('ERR_INVALID_ENDPOINT', "want ':' and a port after ']'", close + 1);
     }
     const port = parsePort(s, close + 2, n);
-    return port < 0 ? undefined : makeEndpoint(a, port, false);
+    return port < 0 ? undefined : makeEndpoint(a, port);
   }
   const colon = s.lastIndexOf(':');
   if (colon < 0) return no('ERR_INVALID_PORT', 'missing port', n);
@@ -96,10 +96,10 @@ function parseEndpoint(s: string): Endpoint | undefined {
     if (whole !== undefined) return no('ERR_INVALID_PORT', 'missing port', n, `an endpoint needs a port: [${whole}]:PORT`);
     return no('ERR_INVALID_ENDPOINT', 'an IPv6 address with a port must be in square brackets', 0, 'write IPv6 endpoints as [address%zone]:port');
   }
-  const a = parseAddressRange(s, 0, colon, false);
+  const a = parseAddressRange(s, 0, colon);
   if (a === undefined) return addressFailure(s);
   const port = parsePort(s, colon + 1, n);
-  return port < 0 ? undefined : makeEndpoint(a, port, false);
+  return port < 0 ? undefined : makeEndpoint(a, port);
 }
 
 function isDigits(s: string): boolean {
@@ -119,21 +119,18 @@ function checkPort(port: number, where: string): number {
 
 export class Endpoint {
   readonly #port: number;
-  #address: ScopedAddress;
-  #frozen: boolean; // parse() makes the address unfrozen and freezes it before it escapes
+  readonly #address: ScopedAddress;
   #text: string | undefined;
 
   static {
-    makeEndpoint = (address, port, frozen = true) => new Endpoint(KEY, address, port, frozen);
+    makeEndpoint = (address, port) => new Endpoint(KEY, address, port);
   }
 
-  private constructor(key: symbol, address: ScopedAddress, port: number, frozen: boolean) {
+  private constructor(key: symbol, address: ScopedAddress, port: number) {
     if (key !== KEY) throw new TypeError('Endpoint has no public constructor; use Endpoint.parse() or Endpoint.from()');
     this.#address = address;
-    this.#frozen = frozen;
     this.#port = port;
     this.#text = undefined;
-    if (FREEZE_INSTANCES) Object.freeze(this);
   }
 
   /** 0-65535. */
@@ -143,10 +140,6 @@ export class Endpoint {
 
   /** The address, with its zone. */
   get address(): ScopedAddress {
-    if (!this.#frozen) {
-      freezeAddress(this.#address);
-      this.#frozen = true;
-    }
     return this.#address;
   }
 

@@ -1,6 +1,8 @@
 // ScopedAddress: an IPv4 or IPv6 address plus, for IPv6, an optional zone (RFC 4007 §11).
 // Immutable value (as Go's netip.Addr): private fields behind getters, a private constructor,
-// static factories; not Object.freeze()d unless FREEZE_INSTANCES (see below, docs/addr.md).
+// static factories; not Object.freeze()d: freezing costs ~20 ns per value on Node 20 (a C++
+// builtin call), a third of a parse and the difference between beating `net.isIPv6` or not, and
+// would only forbid adding unrelated properties (bench/parse.bench.ts, docs/addr.md).
 // Bits are eight 16-bit fields in private small-integer fields (no typed array per value);
 // IPv4 is stored IPv4-mapped with family 4.
 import { Fe80Error, quote } from '../errors.js';
@@ -24,20 +26,14 @@ export let makeAddress: (
   h7: number,
   zone: string | undefined,
   hint: string | undefined,
-  freeze: boolean,
   input?: string,
 ) => ScopedAddress;
-
-/** Freezes an address made with `freeze = false` (Endpoint does it before the address escapes). */
-export function freezeAddress(a: ScopedAddress): void {
-  if (FREEZE_INSTANCES) Object.freeze(a);
-}
 
 /**
  * Parses `s[start, end)` into a ScopedAddress, or returns undefined with the reason in the
  * parser's `res` (positions are indexes into `s`). Used by ScopedAddress, Endpoint and parseUrl.
  */
-export function parseAddressRange(s: string, start: number, end: number, freeze = true): ScopedAddress | undefined {
+export function parseAddressRange(s: string, start: number, end: number): ScopedAddress | undefined {
   if (!parseIP(s, start, end)) return undefined;
   const h = hx;
   const h0 = h[0] as number;
@@ -59,7 +55,7 @@ export function parseAddressRange(s: string, start: number, end: number, freeze 
       hint = zoneHint(zone, formatIPv6(h0, h1, h2, h3, h4, h5, h6, h7));
     }
   }
-  return makeAddress(res.family, h0, h1, h2, h3, h4, h5, h6, h7, zone, hint, freeze, input);
+  return makeAddress(res.family, h0, h1, h2, h3, h4, h5, h6, h7, zone, hint, input);
 }
 
 function parseHint(text: string, err: number): string | undefined {
@@ -78,14 +74,6 @@ function zoneError(where: string, zone: string, at: number): Fe80Error {
     position: at < 0 ? 0 : at,
   });
 }
-
-/**
- * Whether instances are also Object.freeze()d. They are immutable either way: every field is a
- * private field behind a getter, so nothing can be changed, only unrelated properties added.
- * Freezing costs ~20 ns per value on Node 20 (a C++ builtin call), a third of a parse and the
- * difference between beating `net.isIPv6` or not (bench/parse.bench.ts, docs/addr.md).
- */
-export const FREEZE_INSTANCES = false;
 
 /** Internal method: format without the cache (not exported from index.ts). */
 export const FORMAT: unique symbol = Symbol('fe80.addr.format');
@@ -110,8 +98,8 @@ export class ScopedAddress {
   #full: string | undefined; // toString(), computed on first use
 
   static {
-    makeAddress = (family, h0, h1, h2, h3, h4, h5, h6, h7, zone, hint, freeze, input) =>
-      new ScopedAddress(KEY, family, h0, h1, h2, h3, h4, h5, h6, h7, zone, hint, freeze, input);
+    makeAddress = (family, h0, h1, h2, h3, h4, h5, h6, h7, zone, hint, input) =>
+      new ScopedAddress(KEY, family, h0, h1, h2, h3, h4, h5, h6, h7, zone, hint, input);
   }
 
   private constructor(
@@ -127,7 +115,6 @@ export class ScopedAddress {
     h7: number,
     zone: string | undefined,
     hint: string | undefined,
-    freeze: boolean,
     input: string | undefined,
   ) {
     if (key !== KEY) throw new TypeError('ScopedAddress has no public constructor; use ScopedAddress.parse() or a from*() factory');
@@ -145,7 +132,6 @@ export class ScopedAddress {
     this.#text = undefined;
     this.#full = undefined;
     this.#hint = hint;
-    if (FREEZE_INSTANCES && freeze) Object.freeze(this);
   }
 
   /**
@@ -174,7 +160,7 @@ export class ScopedAddress {
       throw new Fe80Error('ERR_INVALID_ARGUMENT', 'ScopedAddress.fromBytes: `bytes` must be a Uint8Array of 4 or 16 bytes');
     }
     if (bytes.length === 4) {
-      const a = makeAddress(4, 0, 0, 0, 0, 0, 0xffff, ((bytes[0] as number) << 8) | (bytes[1] as number), ((bytes[2] as number) << 8) | (bytes[3] as number), undefined, undefined, true);
+      const a = makeAddress(4, 0, 0, 0, 0, 0, 0xffff, ((bytes[0] as number) << 8) | (bytes[1] as number), ((bytes[2] as number) << 8) | (bytes[3] as number), undefined, undefined);
       return zone === undefined ? a : a.withZone(zone);
     }
     const w = (i: number) => ((bytes[i] as number) << 8) | (bytes[i + 1] as number);
@@ -212,7 +198,7 @@ export class ScopedAddress {
       if (bad !== -1) throw zoneError(where, String(zone), bad);
     }
     const hint = zone !== undefined && mayHint(zone, zone.includes(':')) ? zoneHint(zone, formatIPv6(h0, h1, h2, h3, h4, h5, h6, h7)) : undefined;
-    return makeAddress(family, h0, h1, h2, h3, h4, h5, h6, h7, zone, hint, true);
+    return makeAddress(family, h0, h1, h2, h3, h4, h5, h6, h7, zone, hint);
   }
 
   /** 4 or 6; an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) is family 6. */
@@ -408,6 +394,6 @@ export class ScopedAddress {
   /** ::ffff:a.b.c.d -> a.b.c.d (family 4, zone dropped); any other address unchanged. */
   unmap(): ScopedAddress {
     if (!this.isIPv4Mapped()) return this;
-    return makeAddress(4, 0, 0, 0, 0, 0, 0xffff, this.#h6, this.#h7, undefined, undefined, true);
+    return makeAddress(4, 0, 0, 0, 0, 0, 0xffff, this.#h6, this.#h7, undefined, undefined);
   }
 }
