@@ -11,10 +11,10 @@ export interface RawAddress {
   flags?: number;
 }
 
-/** One interface as a backend reports it. */
-export interface RawInterface {
+/** What a backend reports and the registry passes on unchanged. */
+export interface InterfaceCommon {
   name: string;
-  /** kernel ifindex; 0 when the backend cannot know it (portable backend, no IPv6 link-local) */
+  /** kernel ifindex (>= 1); 0 = unknown (portable backend: the interface has no IPv6 link-local address) */
   index: number;
   up: boolean;
   running: boolean;
@@ -22,6 +22,10 @@ export interface RawInterface {
   multicast: boolean;
   mac: string | undefined;
   mtu: number | undefined;
+}
+
+/** One interface as a backend reports it. */
+export interface RawInterface extends InterfaceCommon {
   addresses: RawAddress[];
 }
 
@@ -45,16 +49,7 @@ export interface InterfaceAddress {
   flags?: number;
 }
 
-export interface InterfaceInfo {
-  name: string;
-  /** kernel ifindex (>= 1); 0 = unknown (portable backend: the interface has no IPv6 link-local address) */
-  index: number;
-  up: boolean;
-  running: boolean;
-  loopback: boolean;
-  multicast: boolean;
-  mac: string | undefined;
-  mtu: number | undefined;
+export interface InterfaceInfo extends InterfaceCommon {
   addresses: readonly InterfaceAddress[];
   /** the first usable (not tentative, not DAD-failed) IPv6 link-local unicast address, if any; zoned */
   linkLocal: ScopedAddress | undefined;

@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InterfaceRegistry, LinuxBackend, registry as defaultRegistry } from '../../src/iface/index.js';
+import { registryDump } from './dump-registry.js';
 
 const linux = process.platform === 'linux';
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -96,21 +97,7 @@ function rootNamespaceCheck(): void {
   const backend = new LinuxBackend();
   const reg = new InterfaceRegistry({ backend });
   const list = reg.list();
-  const dump = {
-    mode: backend.mode,
-    interfaces: list.map((i) => ({
-      name: i.name,
-      index: i.index,
-      up: i.up,
-      running: i.running,
-      loopback: i.loopback,
-      multicast: i.multicast,
-      mac: i.mac ?? null,
-      mtu: i.mtu ?? null,
-      linkLocal: i.linkLocal?.toString() ?? null,
-      addresses: i.addresses.map((a) => `${a.address.toString()}/${a.prefixLength}`),
-    })),
-  };
+  const dump = registryDump(reg, backend);
   const links = JSON.parse(execFileSync('ip', ['-j', 'link'], { encoding: 'utf8' })) as IpLink[];
   const addrs = JSON.parse(execFileSync('ip', ['-j', 'addr'], { encoding: 'utf8' })) as IpAddr[];
   const py = JSON.parse(execFileSync('python3', ['-c', PY_ORACLE, 'nosuch0', '1', 'ETH0'], { encoding: 'utf8' }));
