@@ -1,6 +1,9 @@
 // RFC 8305 §5-style racing of connection attempts (applied to one address over several
 // interfaces, standards.md RHE-1..4): start one attempt, start the next after `attemptDelay` or
 // as soon as an attempt fails, keep the first that succeeds and cancel the rest at once.
+// The winner is handed over before the losers are torn down (in the next check phase of the
+// same loop iteration), as Go's dialParallel returns while its losers are cancelled: the caller's
+// first write does not wait for k-1 socket closes.
 import { Fe80ConnectError, type Attempt } from '../errors.js';
 import { abortedError, watchCancel } from './cancel.js';
 
@@ -76,8 +79,11 @@ export function race<C, T>(entries: readonly RaceEntry<C>[], open: Opener<C, T>,
       reject(abortedError(label, signal));
       return;
     }
-    const cancels = new Map<number, () => void>();
-    const failed: Attempt[] = [];
+    /** attempts in flight: `retire` makes their outcome moot at once, `cancel` tears them down */
+    const cancels = new Map<number, { retire(): void; cancel(): void }>();
+    /** failed attempts; their `Attempt` records (endpoint text) are built only for an error */
+    const failed: { entry: RaceEntry<C>; error: Error }[] = [];
+    const attempts = (): Attempt[] => failed.map(({ entry, error }) => ({ endpoint: entry.endpoint, interface: entry.interface, error }));
     let next = 0;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
@@ -90,34 +96,46 @@ export function race<C, T>(entries: readonly RaceEntry<C>[], open: Opener<C, T>,
       timer = undefined;
       immediate = undefined;
       disarm();
-      for (const cancel of cancels.values()) cancel();
+      const losers = [...cancels.values()];
       cancels.clear();
-      if (error !== undefined) reject(error);
-      else resolve(result as RaceResult<C, T>);
+      for (const loser of losers) loser.retire();
+      if (error !== undefined) {
+        for (const loser of losers) loser.cancel();
+        reject(error);
+        return;
+      }
+      resolve(result as RaceResult<C, T>);
+      if (losers.length > 0) setImmediate(() => losers.forEach((loser) => loser.cancel()));
     };
     const inFlight = (): string => {
       const names = [...cancels.keys()].map((i) => entries[i]?.interface ?? entries[i]?.endpoint);
       const parts = [];
       if (names.length > 0) parts.push(`in flight: ${names.join(', ')}`);
-      if (failed.length > 0) parts.push(`failed: ${failed.map((a) => `${a.interface ?? a.endpoint} ${reason(a.error)}`).join(', ')}`);
+      if (failed.length > 0) parts.push(`failed: ${failed.map((a) => `${a.entry.interface ?? a.entry.endpoint} ${reason(a.error)}`).join(', ')}`);
       return parts.length > 0 ? ` (${parts.join('; ')})` : '';
     };
     const disarm = watchCancel(options.timeout, signal, label, (error) => finish(error), inFlight);
 
-    // Delay 0 starts the rest "at once", but after the I/O that is already pending has been
-    // handled (the next poll phase): an attempt that completed inside the kernel (a peer on a
-    // veth answers within the connect syscall) wins before sockets that would only be destroyed
-    // are made. That is two setImmediate turns: microseconds, no timer.
+    // Delay 0 starts the rest "at once", but first lets the I/O that is already pending be
+    // handled (the next poll phase, two setImmediate turns): an attempt that completed inside the
+    // kernel (a peer on a veth answers within the connect syscall) wins before sockets that would
+    // only be destroyed are made. Then one attempt per loop turn: each costs ~25 us of CPU, and an
+    // answer arriving meanwhile (a link with a round trip shorter than the whole burst) is seen
+    // between two starts instead of after all of them.
     let immediate: NodeJS.Immediate | undefined;
-    const startRest = (): void => {
+    let waited = false;
+    const turn = (): void => {
       immediate = undefined;
-      while (!settled && next < entries.length) startNext();
+      if (!waited) {
+        waited = true;
+        immediate = setImmediate(turn);
+      } else startNext();
     };
     const schedule = (): void => {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       if (settled || next >= entries.length) return;
-      if (delay === 0) immediate ??= setImmediate(() => (immediate = setImmediate(startRest)));
+      if (delay === 0) immediate ??= setImmediate(turn);
       else timer = setTimeout(startNext, delay);
     };
 
@@ -135,9 +153,9 @@ export function race<C, T>(entries: readonly RaceEntry<C>[], open: Opener<C, T>,
         live = false;
         cancels.delete(index);
         if (error !== undefined) {
-          failed.push({ endpoint: entry.endpoint, interface: entry.interface, error });
+          failed.push({ entry, error });
           if (next < entries.length) startNext(); // a failed attempt starts the next one at once
-          else if (cancels.size === 0) finish(connectError(label, failed));
+          else if (cancels.size === 0) finish(connectError(label, attempts()));
           return;
         }
         finish(undefined, { value: value as T, entry, started: next });
@@ -150,9 +168,11 @@ export function race<C, T>(entries: readonly RaceEntry<C>[], open: Opener<C, T>,
         return;
       }
       if (live) {
-        cancels.set(index, () => {
-          live = false;
-          cancel();
+        cancels.set(index, {
+          retire: () => {
+            live = false;
+          },
+          cancel,
         });
       }
       schedule();

@@ -55,7 +55,9 @@ describe('race', () => {
     assert.equal(r.value, 'b');
     assert.equal(r.entry.interface, 'b');
     assert.equal(r.started, 2);
-    assert.deepEqual(f.log, ['start a', 'start b', 'cancel a'], 'c never starts, a is cancelled at once');
+    assert.deepEqual(f.log, ['start a', 'start b'], 'the winner is handed over first');
+    await turns(1);
+    assert.deepEqual(f.log, ['start a', 'start b', 'cancel a'], 'c never starts, a is cancelled in the same loop iteration');
     t.mock.timers.tick(1000);
     assert.deepEqual(f.log, ['start a', 'start b', 'cancel a']);
   });
@@ -71,15 +73,43 @@ describe('race', () => {
     assert.equal((await p).started, 3);
   });
 
-  test('delay 0 starts the first now and every other one after the pending I/O', async (t) => {
+  test('delay 0 starts the first now, the others after the pending I/O, one per loop turn', async (t) => {
     const f = fake();
     const p = run(t, f, ['a', 'b', 'c'], 0);
     assert.deepEqual(f.log, ['start a']);
-    await turns(2);
+    await turns(1);
+    assert.deepEqual(f.log, ['start a'], 'I/O already pending is handled first');
+    await turns(1);
+    assert.deepEqual(f.log, ['start a', 'start b']);
+    await turns(1);
     assert.deepEqual(f.log, ['start a', 'start b', 'start c']);
     f.attempts.get('c')!.ok();
     await p;
+    await turns(1);
     assert.deepEqual(f.log.slice(3).sort(), ['cancel a', 'cancel b']);
+  });
+
+  test('delay 0: an answer between two starts ends the race; later attempts are never made', async (t) => {
+    const f = fake();
+    const p = run(t, f, ['a', 'b', 'c', 'd'], 0);
+    await turns(2);
+    assert.deepEqual(f.log, ['start a', 'start b']);
+    f.attempts.get('a')!.ok();
+    assert.equal((await p).value, 'a');
+    await turns(3);
+    assert.deepEqual(f.log, ['start a', 'start b', 'cancel b']);
+  });
+
+  test('a loser that connects before its teardown is disposed of, not leaked', async (t) => {
+    const f = fake();
+    const p = run(t, f, ['a', 'b'], 0);
+    await turns(2);
+    f.attempts.get('b')!.ok();
+    f.attempts.get('a')!.ok('late-a'); // same loop turn, after the win
+    assert.equal((await p).value, 'b');
+    assert.deepEqual(f.disposed, ['late-a']);
+    await turns(1);
+    assert.deepEqual(f.log, ['start a', 'start b', 'cancel a']);
   });
 
   test('delays below 10 ms are raised to 10 (RFC 8305 §5); 0 stays 0', () => {
@@ -163,7 +193,6 @@ describe('race', () => {
     controller.abort(new Error('user'));
     await assert.rejects(p, (e: { code?: string; cause?: Error }) => e.code === 'ERR_ABORTED' && e.cause?.message === 'user');
     assert.deepEqual(f.log, ['start a', 'cancel a']);
-
   });
 
   test('an already aborted signal starts nothing', async () => {
