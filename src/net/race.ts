@@ -154,7 +154,13 @@ export function race<C, T>(entries: readonly RaceEntry<C>[], open: Opener<C, T>,
         cancels.delete(index);
         if (error !== undefined) {
           failed.push({ entry, error });
-          if (next < entries.length) startNext(); // a failed attempt starts the next one at once
+          // A failed attempt starts the next one at once (RFC 8305 §5). With delay 0, all the
+          // rest: the failure took a round trip, so the link is not one where an answer could
+          // still beat them, and their starts are overdue.
+          if (next < entries.length) {
+            if (delay === 0) while (!settled && next < entries.length) startNext();
+            else startNext();
+          }
           else if (cancels.size === 0) finish(connectError(label, attempts()));
           return;
         }

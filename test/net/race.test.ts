@@ -100,6 +100,17 @@ describe('race', () => {
     assert.deepEqual(f.log, ['start a', 'start b', 'cancel b']);
   });
 
+  test('delay 0: a failure starts all the remaining attempts at once', async (t) => {
+    const f = fake();
+    const p = run(t, f, ['a', 'b', 'c', 'd', 'e'], 0);
+    await turns(2);
+    assert.deepEqual(f.log, ['start a', 'start b']);
+    f.attempts.get('a')!.fail('ECONNREFUSED');
+    assert.deepEqual(f.log, ['start a', 'start b', 'start c', 'start d', 'start e']);
+    f.attempts.get('e')!.ok();
+    assert.equal((await p).started, 5);
+  });
+
   test('a loser that connects before its teardown is disposed of, not leaked', async (t) => {
     const f = fake();
     const p = run(t, f, ['a', 'b'], 0);
