@@ -5,19 +5,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { labTest } from '../../src/testing/index.js';
-import { serve } from './serve.js';
+import type { Echo } from './fixtures/echo.js';
+import { twoServers } from './serve.js';
 
 type Outcome<T = unknown> = { ok: T } | { error: string; message: string };
-interface Echo {
-  server: string;
-  method: string;
-  path: string;
-  host: string;
-  connection: number;
-  body: string;
-  headers: Record<string, string>;
-  peer: string;
-}
 interface Fetched {
   status: number;
   url: string;
@@ -37,22 +28,17 @@ function failed(o: unknown, code: string, what: string): void {
 }
 
 labTest('http: same fe80::2 on two links, separate pools, zoned redirects, curl', async (lab) => {
-  const client = await lab.namespace('client');
-  const s1 = await lab.namespace('s1');
-  const s2 = await lab.namespace('s2');
-  const l1 = await lab.link(client, s1);
-  const l2 = await lab.link(client, s2);
-  const [A, B] = [l1.a.name, l2.a.name];
   const port = 8080;
+  const two = await twoServers(lab, port);
+  const { client, A, B } = two;
+  const [l1] = two.links;
   // `ip netns exec` bind-mounts /etc/netns/NAME/hosts over /etc/hosts for that namespace only
   const etc = `/etc/netns/${client.name}`;
   const hadNetnsDir = existsSync('/etc/netns');
   await mkdir(etc, { recursive: true });
   await writeFile(`${etc}/hosts`, 'fe80::3 race.test\nfe80::2 race.test\n');
-  const one = await serve(s1, { name: 's1', listen: `[fe80::2%${l1.b.name}]:${port}` });
-  const two = await serve(s2, { name: 's2', listen: `[fe80::2%${l2.b.name}]:${port}` });
   try {
-    assert.equal(one.endpoint, `[fe80::2%${l1.b.name}]:${port}`);
+    assert.equal(two.servers[0].endpoint, `[fe80::2%${l1.b.name}]:${port}`);
     const r = await client.runNode<Record<string, unknown>>(new URL('./fixtures/links-client.ts', import.meta.url), [JSON.stringify({ a: A, b: B, port })]);
     const serverOf = (zone: string) => (zone === A ? 's1' : 's2');
 
@@ -114,7 +100,7 @@ labTest('http: same fe80::2 on two links, separate pools, zoned redirects, curl'
     const seen = JSON.parse(curl.stdout) as Echo;
     assert.deepEqual([seen.server, seen.host, seen.path], ['s2', `[fe80::2]:${port}`, '/curl']);
   } finally {
-    await Promise.all([one.stop(), two.stop()]);
+    await two.stop();
     await rm(etc, { recursive: true, force: true });
     if (!hadNetnsDir) await rmdir('/etc/netns').catch(() => undefined); // only if still empty
   }
