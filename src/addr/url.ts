@@ -7,7 +7,7 @@
 //                                   so `[fe80::1%25]` is zone "25" and `[fe80::1%12]` zone "12"
 // A zone is accepted only where it means something (allowsZone(): link-local, scoped multicast;
 // RFC 6874 §4, RFC 4007 §11.1); `http://[::1%25.example.com]/` (CVE-2025-22870) is refused.
-import { Fe80Error } from '../errors.js';
+import { Fe80Error, quote } from '../errors.js';
 import { clip, parseError, reasonText } from './parse-error.js';
 import { res } from './parse.js';
 import { parseAddressRange, ScopedAddress } from './scoped-address.js';
@@ -58,6 +58,93 @@ function whatwg(text: string, input: string): URL {
   }
 }
 
+/** Schemes for which WHATWG URL treats `\` as `/` (URL Standard "special schemes"). */
+const SPECIAL = new Set(['http', 'https', 'ws', 'wss', 'ftp', 'file']);
+
+/**
+ * WHATWG URL's preprocessing (basic URL parser, first steps): leading and trailing C0 controls
+ * and spaces are stripped, ASCII tab and newline removed anywhere, so fe80 scans the same text
+ * WHATWG will. `at(i)` maps an index of the result back to the input, for error positions.
+ */
+function preprocess(input: string): { s: string; at: (i: number) => number } {
+  let lead = 0;
+  let end = input.length;
+  while (lead < end && input.charCodeAt(lead) <= 0x20) lead++;
+  while (end > lead && input.charCodeAt(end - 1) <= 0x20) end--;
+  const trimmed = lead === 0 && end === input.length ? input : input.slice(lead, end);
+  if (!/[\t\n\r]/.test(trimmed)) return { s: trimmed, at: (i) => i + lead };
+  const map: number[] = [];
+  let s = '';
+  for (let k = lead; k < end; k++) {
+    const c = input.charCodeAt(k);
+    if (c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    map.push(k);
+    s += input[k];
+  }
+  return { s, at: (i) => map[i] ?? end };
+}
+
+/** Index in `enc` (percent-encoded) of what decodes to index `target` of the decoded text. */
+function encodedIndex(enc: string, target: number): number {
+  let decoded = 0;
+  for (let k = 0; k < enc.length; ) {
+    if (enc.charCodeAt(k) !== 0x25) {
+      if (decoded === target) return k;
+      decoded++;
+      k++;
+      continue;
+    }
+    let run = k;
+    while (run < enc.length && enc.charCodeAt(run) === 0x25) run += 3;
+    const d = decodeURIComponent(enc.slice(k, run)).length;
+    if (target < decoded + d) return k;
+    decoded += d;
+    k = run;
+  }
+  return 0;
+}
+
+/** Index in `enc` of the first `%` that does not start a valid escape (bad hex or bad UTF-8). */
+function badEscapeIndex(enc: string): number {
+  for (let k = enc.indexOf('%'); k >= 0; k = enc.indexOf('%', k + 1)) {
+    if (!/^%[0-9a-fA-F]{2}/.test(enc.slice(k, k + 3))) return k;
+  }
+  for (let k = enc.indexOf('%'); k >= 0; ) {
+    let run = k;
+    while (run < enc.length && enc.charCodeAt(run) === 0x25) run += 3;
+    try {
+      decodeURIComponent(enc.slice(k, run));
+    } catch {
+      return k;
+    }
+    k = enc.indexOf('%', run);
+  }
+  return 0;
+}
+
+const isDigits = (t: string): boolean => t.length > 0 && /^[0-9]+$/.test(t);
+
+/** The user's unbracketed IPv6 host (`fe80::1%25eth0:8080`) written as a URL host should be. */
+function bracketed(host: string): string | undefined {
+  let address = host;
+  let zone = '';
+  let port = '';
+  const pct = host.indexOf('%');
+  if (pct >= 0) {
+    address = host.slice(0, pct);
+    zone = host.slice(pct + 1);
+    const colon = zone.lastIndexOf(':');
+    if (colon >= 0 && isDigits(zone.slice(colon + 1))) [zone, port] = [zone.slice(0, colon), zone.slice(colon + 1)];
+  } else if (ScopedAddress.tryParse(host) === undefined) {
+    const colon = host.lastIndexOf(':');
+    if (colon > 0 && isDigits(host.slice(colon + 1))) [address, port] = [host.slice(0, colon), host.slice(colon + 1)];
+  }
+  if (ScopedAddress.tryParse(address)?.family !== 6) return undefined;
+  // keep an RFC 6874 "%25" the user wrote; encode a bare '%'
+  const z = zone === '' ? '' : zone.length > 2 && zone.startsWith('25') ? `%${zone}` : `%25${zone}`;
+  return `[${address}${z}]${port === '' ? '' : `:${port}`}`;
+}
+
 /**
  * Parses a URL whose host may be a zoned IPv6 literal. Throws Fe80Error ERR_INVALID_URL.
  * See the module comment for the accepted forms and the `%25` rule.
@@ -65,64 +152,86 @@ function whatwg(text: string, input: string): URL {
 export function parseUrl(input: string | URL): ParsedUrl {
   if (input instanceof URL) return finish(new URL(input.href), undefined);
   if (typeof input !== 'string') throw new Fe80Error('ERR_INVALID_URL', `${WHERE}: expected a string or URL, got ${typeof input}`);
-  const s = input;
+  const { s, at } = preprocess(input);
+  const fail = (reason: string, pos: number, hint?: string): Fe80Error => urlError(input, reason, at(pos), hint);
   const n = s.length;
   // scheme "://" (RFC 3986 §3.1); anything else goes to WHATWG as is.
   let i = 0;
   while (i < n && isSchemeChar(s.charCodeAt(i), i === 0)) i++;
   if (i === 0 || i + 2 >= n || s.charCodeAt(i) !== 0x3a || s.charCodeAt(i + 1) !== 0x2f || s.charCodeAt(i + 2) !== 0x2f) {
-    return finish(whatwg(s, s), undefined);
+    return finish(whatwg(s, input), undefined);
   }
+  // The authority ends where WHATWG ends it: `\` counts as `/` only for special schemes (for
+  // others, `foo://[fe80::1]\@evil.com/` has the host evil.com).
+  const special = SPECIAL.has(s.slice(0, i).toLowerCase());
   const authStart = i + 3;
   let authEnd = authStart;
   for (; authEnd < n; authEnd++) {
     const c = s.charCodeAt(authEnd);
-    if (c === 0x2f || c === 0x3f || c === 0x23 || c === 0x5c) break; // / ? # \
+    if (c === 0x2f || c === 0x3f || c === 0x23 || (c === 0x5c && special)) break; // / ? # \
   }
-  const at = s.lastIndexOf('@', authEnd - 1);
-  const hostStart = at >= authStart ? at + 1 : authStart;
+  const atSign = s.lastIndexOf('@', authEnd - 1);
+  const hostStart = atSign >= authStart ? atSign + 1 : authStart;
   if (s.charCodeAt(hostStart) !== 0x5b /* [ */) {
     const host = s.slice(hostStart, authEnd);
-    if (host.includes('%') || host.indexOf(':') !== host.lastIndexOf(':')) {
-      throw urlError(s, 'an IPv6 address in a URL must be in square brackets (RFC 3986 §3.2.2)', hostStart, `write ${s.slice(0, authStart)}[fe80::1%25eth0]:8080/`);
+    // two or more ':' cannot be host:port: an IPv6 address (maybe zoned) without brackets
+    if (host.indexOf(':') !== host.lastIndexOf(':')) {
+      const fixed = bracketed(host);
+      const hint = fixed === undefined ? `write the address in brackets, e.g. ${s.slice(0, authStart)}[fe80::1%25eth0]:8080/` : `write ${s.slice(0, hostStart)}${fixed}${s.slice(authEnd)}`;
+      throw fail('an IPv6 address in a URL must be in square brackets (RFC 3986 §3.2.2)', hostStart, hint);
     }
-    return finish(whatwg(s, s), undefined);
+    return finish(whatwg(s, input), undefined);
   }
   const close = s.indexOf(']', hostStart);
-  if (close < 0 || close > authEnd) throw urlError(s, "IPv6 literal has no closing ']'", hostStart);
+  if (close < 0 || close > authEnd) throw fail("IPv6 literal has no closing ']'", hostStart);
   const v = s.charCodeAt(hostStart + 1) | 0x20;
-  if (v === 0x76 /* v */) throw urlError(s, 'IPvFuture literals (RFC 3986 §3.2.2) are not supported', hostStart + 1);
-  if (close + 1 < authEnd && s.charCodeAt(close + 1) !== 0x3a) throw urlError(s, "unexpected character after ']'", close + 1);
+  if (v === 0x76 /* v */) throw fail('IPvFuture literals (RFC 3986 §3.2.2) are not supported', hostStart + 1);
+  if (close + 1 < authEnd && s.charCodeAt(close + 1) !== 0x3a) throw fail("unexpected character after ']'", close + 1);
   const pct = s.indexOf('%', hostStart);
   const addrEnd = pct >= 0 && pct < close ? pct : close;
   let address = parseAddressRange(s, hostStart + 1, addrEnd);
-  if (address === undefined) {
-    throw urlError(s, `invalid IPv6 literal: ${reasonText(res.err, s, res.pos)}`, res.pos);
-  }
-  if (address.family === 4) throw urlError(s, 'an IP literal in brackets must be IPv6 (RFC 3986 §3.2.2)', hostStart + 1);
-  if (addrEnd === close) return finish(whatwg(s, s), address);
+  if (address === undefined) throw fail(`invalid IPv6 literal: ${reasonText(res.err, s, res.pos)}`, res.pos);
+  if (address.family === 4) throw fail('an IP literal in brackets must be IPv6 (RFC 3986 §3.2.2)', hostStart + 1);
+  if (addrEnd === close) return checked(whatwg(s, input), address, input, at(hostStart));
 
   // The zone: RFC 6874 "%25" + ZoneID (percent-decoded) when more follows "25", else verbatim.
   const raw = s.slice(addrEnd + 1, close);
+  const encoded = raw.length > 2 && raw.charCodeAt(0) === 0x32 && raw.charCodeAt(1) === 0x35;
   let zone = raw;
-  if (raw.length > 2 && raw.charCodeAt(0) === 0x32 && raw.charCodeAt(1) === 0x35) {
+  if (encoded) {
     try {
       zone = decodeURIComponent(raw.slice(2));
     } catch {
-      throw urlError(s, 'zone has an invalid percent-encoding', addrEnd + 3);
+      throw fail('zone has an invalid percent-encoding', addrEnd + 3 + badEscapeIndex(raw.slice(2)));
     }
   }
   const bad = invalidZoneIndex(zone);
-  if (bad === -2) throw urlError(s, 'zone must be a non-empty string', addrEnd);
-  if (bad >= 0) throw urlError(s, `zone must not contain ${describeZoneChar(zone.charCodeAt(bad))}`, addrEnd + 1);
+  if (bad === -2) throw fail('zone must be a non-empty string', addrEnd);
+  if (bad >= 0) {
+    const pos = encoded ? addrEnd + 3 + encodedIndex(raw.slice(2), bad) : addrEnd + 1 + bad;
+    throw fail(`zone must not contain ${describeZoneChar(zone.charCodeAt(bad))}`, pos);
+  }
   address = address.withZone(zone);
-  if (!address.allowsZone()) {
-    throw urlError(
-      s,
+  // `::` takes a zone as a socket's local address, never as a URL's destination
+  if (!address.allowsZone() || address.isUnspecified()) {
+    throw fail(
       `a zone is only accepted on a link-local or scoped multicast address; ${address.address} has ${address.scope()} scope (RFC 6874 §4, RFC 4007 §11.1)`,
       addrEnd,
       'zones on loopback or global addresses are refused so that no host pattern can match text after "%" (CVE-2025-22870)',
     );
   }
-  return finish(whatwg(s.slice(0, addrEnd) + s.slice(close), s), address);
+  return checked(whatwg(s.slice(0, addrEnd) + s.slice(close), input), address, input, at(hostStart));
+}
+
+/**
+ * The result, after checking that WHATWG found the same host in the zone-free URL: `address`
+ * and `url` must never name two different machines (a parser differential is how
+ * CVE-2025-22870-style bypasses work).
+ */
+function checked(url: URL, address: ScopedAddress, input: string, pos: number): ParsedUrl {
+  const host = url.hostname.startsWith('[') ? ScopedAddress.tryParse(url.hostname.slice(1, -1)) : undefined;
+  if (host === undefined || host.address !== address.address) {
+    throw urlError(input, `the URL's host is ${quote(url.hostname)}, not the bracketed address ${address.address}`, pos);
+  }
+  return finish(url, address);
 }

@@ -114,6 +114,30 @@ describe('properties', () => {
     );
   });
 
+  test('parseUrl: the address it reports is the host WHATWG sees, for URLs built from tricky pieces', () => {
+    const scheme = fc.constantFrom('http://', 'foo://', 'HTTP://', ' ws://', 'http:', '');
+    const host = fc.constantFrom('[fe80::1%25eth0]', '[fe80::1%eth0]', '[fe80::1]', '[::1%25.example.com]', '[::]', 'fe80::1%25eth0', 'evil.com', '');
+    const piece = fc.constantFrom('\\', '@', 'evil.com', '\\@evil.com', '/', ':81', '%25', '[', ']', '\t', 'u:p');
+    const text = fc.tuple(scheme, fc.array(piece, { maxLength: 3 }), host, fc.array(piece, { maxLength: 4 })).map(([a, b, c, d]) => a + b.join('') + c + d.join(''));
+    fc.assert(
+      fc.property(text, (text) => {
+        let r: ReturnType<typeof parseUrl>;
+        try {
+          r = parseUrl(text);
+        } catch (e) {
+          assert.ok(e instanceof Fe80Error, `${JSON.stringify(text)}: ${String(e)}`);
+          return;
+        }
+        const hostname = r.url.hostname;
+        if (r.address === undefined) return;
+        const seen = ScopedAddress.tryParse(hostname.startsWith('[') ? hostname.slice(1, -1) : hostname);
+        assert.equal(seen?.address, r.address.address, `${JSON.stringify(text)} -> ${r.url.href}`);
+        assert.ok(!r.host.includes('%'), JSON.stringify(text));
+      }),
+      { numRuns: RUNS * 10 },
+    );
+  });
+
   test('any string either parses or throws Fe80Error (address, endpoint, URL)', () => {
     fc.assert(
       fc.property(anyString, (s) => {

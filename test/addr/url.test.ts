@@ -32,6 +32,16 @@ const VALID: [input: string, href: string, address: string | undefined, zone: st
   ['http://printer.local/', 'http://printer.local/', undefined, undefined, 'printer.local', 80],
   ['https://example.com:8443/a', 'https://example.com:8443/a', undefined, undefined, 'example.com:8443', 8443],
   ['foo://[fe80::1%eth0]/', 'foo://[fe80::1]/', 'fe80::1%eth0', 'eth0', '[fe80::1]', 0],
+  // percent-encoded names are WHATWG's business, not zones
+  ['http://ex%61mple.com/', 'http://example.com/', undefined, undefined, 'example.com', 80],
+  // WHATWG strips leading/trailing C0 and space and removes tab/newline anywhere; so does fe80
+  [' http://[fe80::1%25eth0]/ ', 'http://[fe80::1]/', 'fe80::1%eth0', 'eth0', '[fe80::1]', 80],
+  ['http://[fe\t80::1%25et\nh0]/', 'http://[fe80::1]/', 'fe80::1%eth0', 'eth0', '[fe80::1]', 80],
+  // `\` ends the authority of special schemes only
+  ['http://[fe80::1%25eth0]\\x', 'http://[fe80::1]/x', 'fe80::1%eth0', 'eth0', '[fe80::1]', 80],
+  // ... for other schemes it is userinfo: the host is evil.com, and so is what fe80 reports
+  ['foo://[fe80::1%25eth0]\\@evil.com:81/', 'foo://%5Bfe80:%3A1%25eth0%5D%5C@evil.com:81/', undefined, undefined, 'evil.com:81', 81],
+  ['foo://[fe80::1]\\@evil.com/', 'foo://%5Bfe80:%3A1%5D%5C@evil.com/', undefined, undefined, 'evil.com', 0],
 ];
 
 const INVALID: [input: string, reason: string, position?: number][] = [
@@ -52,6 +62,11 @@ const INVALID: [input: string, reason: string, position?: number][] = [
   ['http://[fe80::1%eth0]:99999/', 'port out of range (WHATWG)'],
   ['http://[1.2.3.4]/', 'IPv4 in brackets'],
   ['http://[fe80::g%eth0]/', 'bad address'],
+  ['http://[::%25.example.com]/', 'zone on the unspecified address: not a destination', 10],
+  ['http://[fe80::1%eth 0]/', 'space in a bare zone: the position is the space', 19],
+  ['http://[fe80::1%25eth0%zz]/', "'%' inside a decoded zone: points at it", 22],
+  ['http://[fe80::1%25eth%200]/', 'an encoded space: points at its escape', 21],
+  ['http://[fe80::1%25eth%zz]/', 'a bad escape: points at it', 21],
   ['not a url', 'no scheme'],
   ['', 'empty'],
 ];
@@ -96,5 +111,20 @@ describe('parseUrl: invalid', () => {
   test('the proxy-bypass message explains the rule', () => {
     assert.throws(() => parseUrl('http://[::1%25.example.com]:80/'), /only accepted on a link-local or scoped multicast address; ::1 has loopback scope/);
     assert.throws(() => parseUrl('http://fe80::1%25eth0/'), (e: unknown) => /\[fe80::1%25eth0\]/.test((e as Fe80Error).hint ?? ''));
+  });
+  test("the missing-brackets hint is the user's own URL, bracketed", () => {
+    const hint = (u: string): string | undefined => {
+      try {
+        parseUrl(u);
+      } catch (e) {
+        return (e as Fe80Error).hint;
+      }
+      return undefined;
+    };
+    assert.equal(hint('https://fe80::2%25wlan1:443/a?b'), 'write https://[fe80::2%25wlan1]:443/a?b');
+    assert.equal(hint('http://fe80::2%wlan1/'), 'write http://[fe80::2%25wlan1]/');
+    assert.equal(hint('http://2001:db8::5/x'), 'write http://[2001:db8::5]/x');
+    assert.equal(hint('http://u@2001:db8::5:8080/'), 'write http://u@[2001:db8::5:8080]/', 'a valid address wins over a port reading');
+    assert.equal(hint('http://fe80::1::2:80/'), 'write the address in brackets, e.g. http://[fe80::1%25eth0]:8080/');
   });
 });
