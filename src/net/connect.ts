@@ -13,13 +13,19 @@ import { checkBoolean, checkMs, checkObject, checkSignal } from './validate.js';
 import { registryOf, resolveZones, zonePolicy, zoneRequired, type ZoneCandidate, type ZonePolicyOptions } from './zone-policy.js';
 
 export interface ConnectOptions extends Omit<ZonePolicyOptions, 'platform'> {
-  /** ms for the whole connect, every attempt included (default: none) */
+  /** ms for the whole connect, every attempt included (default and 0: none, as for net.connect) */
   timeout?: number | undefined;
   signal?: AbortSignal | undefined;
   /** ms between racing attempts (RFC 8305 §5), default 250; 0 = all at once; 1-9 are raised to 10 */
   attemptDelay?: number | undefined;
   noDelay?: boolean | undefined;
   keepAlive?: boolean | undefined;
+  /**
+   * Keep the socket writable after the peer half-closes (its FIN: 'end'), as `net.Socket`'s
+   * option of that name; default false (Node's default: the socket then ends its side too).
+   * Set it when the peer may finish sending before you do (`nc -N` style protocols).
+   */
+  allowHalfOpen?: boolean | undefined;
 }
 
 export interface ConnectInfo {
@@ -41,6 +47,7 @@ export interface CheckedConnectOptions {
   attemptDelay: number;
   noDelay: boolean | undefined;
   keepAlive: boolean | undefined;
+  allowHalfOpen: boolean | undefined;
 }
 
 let defaults: CheckedConnectOptions | undefined;
@@ -53,19 +60,24 @@ export function checkConnectOptions(options: ConnectOptions | undefined): Checke
   return {
     zone: o.zone,
     registry: registryOf(o),
-    timeout: checkMs(o.timeout, 'timeout'),
+    timeout: checkMs(o.timeout, 'timeout') || undefined, // 0 = no timeout, as net's `timeout: 0`
     signal: checkSignal(o.signal),
     attemptDelay: checkMs(o.attemptDelay, 'attemptDelay') ?? DEFAULT_ATTEMPT_DELAY,
     noDelay: checkBoolean(o.noDelay, 'noDelay'),
     keepAlive: checkBoolean(o.keepAlive, 'keepAlive'),
+    allowHalfOpen: checkBoolean(o.allowHalfOpen, 'allowHalfOpen'),
   };
 }
 
-/** The Node options for one attempt (an IP literal: Node skips the lookup). */
+/**
+ * The Node options for one attempt (an IP literal: Node skips the lookup). They go to both the
+ * net.Socket constructor, which is the only place `allowHalfOpen` is read, and `connect()`.
+ */
 export function socketOptions(host: string, port: number, o: CheckedConnectOptions): net.TcpNetConnectOpts {
   const options: net.TcpNetConnectOpts = { host, port };
   if (o.noDelay !== undefined) options.noDelay = o.noDelay;
   if (o.keepAlive !== undefined) options.keepAlive = o.keepAlive;
+  if (o.allowHalfOpen !== undefined) options.allowHalfOpen = o.allowHalfOpen;
   return options;
 }
 

@@ -11,6 +11,11 @@ export function invalidateOn(error: unknown, reg: InterfaceRegistry): void {
   if (typeof code === 'string' && STALE.has(code)) reg.invalidate();
 }
 
+/** `[host]:port`, `a.b.c.d:port`, or `port N` for every address (for messages). */
+export function where(host: string | undefined, port: number): string {
+  return host === undefined ? `port ${port}` : host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 /**
  * A bind/listen/send failure as ERR_SOCKET (system error on `cause`), after invalidating the
  * registry when the error suggests a stale interface. Aborts pass through unchanged.
@@ -18,8 +23,8 @@ export function invalidateOn(error: unknown, reg: InterfaceRegistry): void {
 export function socketError(action: string, host: string | undefined, port: number, error: Error, reg: InterfaceRegistry): Error {
   invalidateOn(error, reg);
   if (error.name === 'AbortError') return error;
-  const where = host === undefined ? `port ${port}` : host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const at = where(host, port);
   const code = (error as { code?: unknown }).code;
   const why = typeof code === 'string' ? `${code} (${error.message})` : error.message;
-  return new Fe80Error('ERR_SOCKET', `${action} ${where} failed: ${why}`, { input: where, cause: error });
+  return new Fe80Error('ERR_SOCKET', `${action} ${at} failed: ${why}`, { input: at, cause: error });
 }

@@ -3,10 +3,12 @@
 // zoned Endpoint (`socket.fe80.peer` = `[fe80::2%eth0]:51234`).
 import net from 'node:net';
 import type { Endpoint } from '../addr/index.js';
+import { Fe80Error } from '../errors.js';
 import type { InterfaceRegistry } from '../iface/index.js';
 import { resolveBind, type BindTarget } from './bind-target.js';
 import { abortedError } from './cancel.js';
-import { socketError } from './invalidate.js';
+import { socketError, where } from './invalidate.js';
+import { listenCancellable } from './listening.js';
 import { endpointFromNode } from './peer.js';
 import { checkBoolean, checkInteger, checkObject, checkSignal, invalid } from './validate.js';
 import { registryOf } from './zone-policy.js';
@@ -85,6 +87,27 @@ export function createServer(options?: ServerOptions, handler?: ConnectionHandle
   return server as Fe80Server;
 }
 
+/** Options of `listen` that are not server options. */
+const LISTEN_ONLY = new Set(['backlog', 'ipv6Only', 'exclusive', 'signal', 'server']);
+
+function serverOptionsOf(o: Partial<ListenOptions>, reg: InterfaceRegistry): ServerOptions {
+  const serverOptions: ServerOptions & Record<string, unknown> = { ...o, registry: reg };
+  for (const key of LISTEN_ONLY) delete serverOptions[key];
+  return serverOptions;
+}
+
+/** A server passed to `listen`: one of ours, not listening yet (Node would throw ERR_SERVER_ALREADY_LISTEN). */
+function checkReusable(server: Fe80Server, handler: unknown): void {
+  if (!(server instanceof net.Server) || !(REGISTRY in server)) throw invalid('server', 'a server from createServer', server);
+  if (handler !== undefined && typeof handler !== 'function') throw invalid('handler', 'a function', handler);
+  if (server.listening) {
+    const at = server.fe80?.endpoint.toString() ?? JSON.stringify(server.address());
+    throw new Fe80Error('ERR_INVALID_ARGUMENT', `the server is already listening (on ${at}); close it first, or listen with a new server`, {
+      input: at,
+    });
+  }
+}
+
 /**
  * Starts a TCP server on a scoped endpoint or an interface's link-local address and resolves once
  * it listens. System errors (EADDRINUSE, EACCES, EADDRNOTAVAIL) reject as ERR_SOCKET, the error on `cause`.
@@ -103,36 +126,25 @@ export async function listen(target: BindTarget, options?: ListenOptions, handle
   const exclusive = checkBoolean(o.exclusive, 'exclusive');
   const signal = checkSignal(o.signal);
   const { host, port } = resolveBind(target, reg, true);
-  if (signal?.aborted) throw abortedError('listen', signal);
-  let server: Fe80Server;
-  if (o.server !== undefined) {
-    if (!(o.server instanceof net.Server) || !(REGISTRY in o.server)) throw invalid('server', 'a server from createServer', o.server);
-    if (handler !== undefined && typeof handler !== 'function') throw invalid('handler', 'a function', handler);
-    server = o.server;
-    if (handler !== undefined) server.on('connection', handler as (socket: net.Socket) => void);
-  } else {
-    const serverOptions: ServerOptions & Record<string, unknown> = { ...o, registry: reg };
-    for (const key of ['backlog', 'ipv6Only', 'exclusive', 'signal', 'server']) delete serverOptions[key];
-    server = createServer(serverOptions, handler);
-  }
+  const label = (): string => `listen on ${where(host, port)}`;
+  if (signal?.aborted) throw abortedError(label, signal);
+  const own = o.server;
+  if (own !== undefined) checkReusable(own, handler);
+  const server = own ?? createServer(serverOptionsOf(o, reg), handler);
   const listenOptions: net.ListenOptions = { port };
   if (host !== undefined) listenOptions.host = host;
   if (backlog !== undefined) listenOptions.backlog = backlog;
   if (ipv6Only !== undefined) listenOptions.ipv6Only = ipv6Only;
   if (exclusive !== undefined) listenOptions.exclusive = exclusive;
-  if (signal !== undefined) listenOptions.signal = signal;
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error): void => {
-      server.removeListener('listening', onListening);
-      reject(socketError('listen on', host, port, error, reg));
-    };
-    const onListening = (): void => {
-      server.removeListener('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(listenOptions);
+  // not Node's `signal` option: see listening.ts
+  await listenCancellable(server, () => server.listen(listenOptions), {
+    signal,
+    label,
+    close: () => server.close(),
+    failed: (error) => socketError('listen on', host, port, error, reg),
   });
+  // a server of the caller's gets the handler only once it listens: a failed listen, retried,
+  // must not leave it attached twice
+  if (own !== undefined && handler !== undefined) server.on('connection', handler as (socket: net.Socket) => void);
   return server;
 }

@@ -7,7 +7,7 @@ import { Fe80ConnectError, Fe80Error } from '../errors.js';
 import { checkConnectOptions, connectChecked, attachInfo, type ConnectInfo, type ConnectOptions } from './connect.js';
 import { abortedError, watchCancel } from './cancel.js';
 import type { ConnectTarget } from './target.js';
-import { invalid } from './validate.js';
+import { checkBoolean, checkInteger, invalid } from './validate.js';
 
 export type TLSConnectOptions = ConnectOptions &
   Omit<tls.ConnectionOptions, 'host' | 'port' | 'socket' | 'lookup' | 'path' | 'timeout' | 'servername'> & {
@@ -17,8 +17,53 @@ export type TLSConnectOptions = ConnectOptions &
 
 export type Fe80TLSSocket = tls.TLSSocket & { readonly fe80: ConnectInfo };
 
+/** tls.SecureContext is a class at run time (an interface in @types/node). */
+const NodeSecureContext = (tls as unknown as { SecureContext: abstract new (...args: never[]) => tls.SecureContext }).SecureContext;
+
 /** Options handled here, or that must not reach tls.connect (it gets the connected socket). */
-const OWN = new Set(['zone', 'registry', 'platform', 'timeout', 'signal', 'attemptDelay', 'noDelay', 'keepAlive', 'servername', 'checkServerIdentity', 'host', 'port', 'socket', 'lookup', 'path']);
+const OWN = new Set(['zone', 'registry', 'platform', 'timeout', 'signal', 'attemptDelay', 'noDelay', 'keepAlive', 'allowHalfOpen', 'servername', 'checkServerIdentity', 'host', 'port', 'socket', 'lookup', 'path']);
+
+/** A TLS option Node rejected, as ERR_INVALID_ARGUMENT with Node's error on `cause`. */
+function badOption(error: unknown): Fe80Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Fe80Error('ERR_INVALID_ARGUMENT', `invalid TLS option: ${message}`, { cause: error });
+}
+
+/** ALPN protocol names are 1-255 bytes (RFC 7301 §3.1); Node finds a bad list only in tls.connect. */
+function checkALPN(value: unknown): void {
+  if (value === undefined || value === null || ArrayBuffer.isView(value)) return;
+  const ok = (p: unknown): boolean => {
+    const length = typeof p === 'string' ? Buffer.byteLength(p) : ArrayBuffer.isView(p) ? p.byteLength : 0;
+    return length >= 1 && length <= 255;
+  };
+  if (!Array.isArray(value) || !value.every(ok)) {
+    throw invalid('ALPNProtocols', 'a list of protocol names (strings or buffers of 1-255 bytes) or a buffer', value);
+  }
+}
+
+/** What tls.connect checks only once it holds the socket; some throw with the socket half taken over. */
+function checkSocketOptions(o: tls.ConnectionOptions): void {
+  checkALPN(o.ALPNProtocols);
+  if (o.minDHSize !== undefined && (typeof o.minDHSize !== 'number' || !(o.minDHSize > 0))) throw invalid('minDHSize', 'a positive number', o.minDHSize);
+  const { highWaterMark } = o as { highWaterMark?: unknown }; // passed on to the TLSSocket, not in the type
+  if (highWaterMark !== undefined && highWaterMark !== null) checkInteger(highWaterMark, 'highWaterMark', 0, Number.MAX_SAFE_INTEGER);
+  if (o.enableTrace !== undefined && o.enableTrace !== null) checkBoolean(o.enableTrace, 'enableTrace');
+  if (o.pskCallback !== undefined && typeof o.pskCallback !== 'function') throw invalid('pskCallback', 'a function', o.pskCallback);
+  if (o.secureContext !== undefined && !(o.secureContext instanceof NodeSecureContext)) {
+    throw invalid('secureContext', 'a context from tls.createSecureContext', o.secureContext);
+  }
+}
+
+/** The secure context tls.connect would build from `options` (same defaults), or ERR_INVALID_ARGUMENT. */
+function secureContextOf(options: tls.ConnectionOptions): tls.SecureContext {
+  checkSocketOptions(options);
+  if (options.secureContext !== undefined) return options.secureContext;
+  try {
+    return tls.createSecureContext(options);
+  } catch (error) {
+    throw badOption(error);
+  }
+}
 
 /**
  * Opens a TLS connection to a scoped endpoint. Resolves after the handshake (and certificate
@@ -40,6 +85,9 @@ export async function connectTLS(target: ConnectTarget, options?: TLSConnectOpti
   if (userCheck !== undefined && typeof userCheck !== 'function') throw invalid('checkServerIdentity', 'a function', userCheck);
   const rest: tls.ConnectionOptions = {};
   for (const [key, value] of Object.entries(all)) if (!OWN.has(key)) (rest as Record<string, unknown>)[key] = value;
+  // built here, before any socket exists: tls.connect would throw on a bad option only after the
+  // TCP connection is up, leaking it (and it would build the same context per connection anyway)
+  rest.secureContext = secureContextOf(rest);
 
   const socket = await connectChecked(target, o);
   const info = socket.fe80;
@@ -49,12 +97,23 @@ export async function connectTLS(target: ConnectTarget, options?: TLSConnectOpti
   const label = `TLS handshake with ${info.endpoint.toString()}`;
 
   return new Promise<Fe80TLSSocket>((resolve, reject) => {
-    const secure = tls.connect({
-      ...rest,
-      socket,
-      ...(servername === undefined ? {} : { servername }),
-      checkServerIdentity: (_host, cert) => check(identity, cert),
-    });
+    let secure: tls.TLSSocket;
+    try {
+      secure = tls.connect({
+        ...rest,
+        socket,
+        ...(servername === undefined ? {} : { servername }),
+        checkServerIdentity: (_host, cert) => check(identity, cert),
+      });
+    } catch (error) {
+      // an option only tls.connect checks (session, ...). A throw inside the TLSSocket
+      // constructor can leave it hooked to 'close' half-built (its destroy would crash); nothing
+      // else listens on this fresh socket.
+      socket.removeAllListeners('close');
+      socket.destroy();
+      reject(badOption(error));
+      return;
+    }
     const fail = (error: Error): void => {
       cleanup();
       secure.destroy();

@@ -4,12 +4,15 @@
 // spelling), and can filter datagrams by arrival interface (Linux delivers a group's datagrams
 // to every socket bound to the port, whichever interface it joined on).
 import dgram from 'node:dgram';
+import net from 'node:net';
 import { EventEmitter } from 'node:events';
 import { Endpoint, ScopedAddress } from '../addr/index.js';
 import { Fe80Error, quote } from '../errors.js';
 import type { InterfaceInfo, InterfaceRegistry } from '../iface/index.js';
 import { resolveBind, type BindTarget } from './bind-target.js';
-import { socketError } from './invalidate.js';
+import { abortedError } from './cancel.js';
+import { socketError, where } from './invalidate.js';
+import { listenCancellable } from './listening.js';
 import { scopedLookup } from './lookup.js';
 import { endpointFromNode } from './peer.js';
 import { parseTarget, type ConnectTarget } from './target.js';
@@ -75,14 +78,16 @@ export class UdpSocket extends EventEmitter {
   readonly #reg: InterfaceRegistry;
   readonly #filter: 'joined' | Set<string> | undefined;
   readonly #memberships = new Map<string, Membership>();
+  readonly #ipv4: boolean;
   #multicastInterface: InterfaceInfo | undefined;
 
-  /** @internal use bindUdp */
-  constructor(raw: dgram.Socket, reg: InterfaceRegistry, filter: 'joined' | Set<string> | undefined) {
+  /** @internal use bindUdp; `ipv4`: bound to an IPv4 address (as ::ffff:a.b.c.d) */
+  constructor(raw: dgram.Socket, reg: InterfaceRegistry, filter: 'joined' | Set<string> | undefined, ipv4 = false) {
     super();
     this.raw = raw;
     this.#reg = reg;
     this.#filter = filter;
+    this.#ipv4 = ipv4;
     raw.on('message', (data, rinfo) => this.#receive(data, rinfo));
     raw.on('error', (error) => this.emit('error', error));
     raw.on('close', () => {
@@ -91,9 +96,17 @@ export class UdpSocket extends EventEmitter {
     });
   }
 
+  /** Node's address as an Endpoint; a socket bound to IPv4 talks only IPv4, so a.b.c.d, not ::ffff:a.b.c.d. */
+  #endpoint(address: string, port: number): Endpoint | undefined {
+    const ep = endpointFromNode(address, port, this.#reg);
+    return ep !== undefined && this.#ipv4 ? Endpoint.from(ep.address.unmap(), port) : ep;
+  }
+
   #receive(data: Buffer, rinfo: dgram.RemoteInfo): void {
-    const from = endpointFromNode(rinfo.address, rinfo.port, this.#reg);
+    const from = this.#endpoint(rinfo.address, rinfo.port);
     if (from === undefined) return;
+    // what a udp4 socket would report
+    if (this.#ipv4) rinfo = { ...rinfo, address: from.address.address, family: 'IPv4' };
     if (this.#filter !== undefined) {
       const zone = from.zone;
       const ok = zone !== undefined && (this.#filter === 'joined' ? this.#joinedOn(zone) : this.#filter.has(zone));
@@ -113,7 +126,7 @@ export class UdpSocket extends EventEmitter {
   /** Where the socket is bound, zone = interface name. */
   address(): Endpoint {
     const a = this.raw.address();
-    const ep = endpointFromNode(a.address, a.port, this.#reg);
+    const ep = this.#endpoint(a.address, a.port);
     if (ep === undefined) throw new Fe80Error('ERR_INVALID_ARGUMENT', `unexpected socket address ${quote(a.address)}`);
     return ep;
   }
@@ -143,10 +156,15 @@ export class UdpSocket extends EventEmitter {
         if (error instanceof Fe80Error && error.code === 'ERR_ZONE_REQUIRED') throw zoneRequired(address, this.#reg, port);
         throw error;
       }
-      this.raw.send(data, port, host, (error, bytes) => {
+      const done = (error: Error | null, bytes?: number): void => {
         if (error) reject(socketError('send to', host, port, error, this.#reg));
-        else resolve(bytes);
-      });
+        else resolve(bytes as number);
+      };
+      try {
+        this.raw.send(data, port, host, done);
+      } catch (error) {
+        done(error as Error); // e.g. ERR_SOCKET_DGRAM_NOT_RUNNING after close()
+      }
     });
   }
 
@@ -256,6 +274,13 @@ export async function bindUdp(target?: BindTarget, options?: UdpSocketOptions): 
     filter = new Set((o.interfaces as (string | number)[]).map((z) => reg.resolve(z).name));
   } else if (o.interfaces !== undefined) throw invalid('interfaces', "'joined' or a list of interfaces", o.interfaces);
   const { host, port } = resolveBind(target, reg, false);
+  // the socket is udp6 (one type for every target): an IPv4 address binds in its mapped form
+  const ipv4 = host !== undefined && net.isIPv4(host);
+  if (ipv4 && ipv6Only === true) {
+    throw new Fe80Error('ERR_INVALID_ARGUMENT', `ipv6Only cannot be set when binding to an IPv4 address (${host})`, { input: host });
+  }
+  const label = (): string => `bind ${where(host, port)}`;
+  if (signal?.aborted) throw abortedError(label, signal);
 
   const socketOptions: dgram.SocketOptions = {
     type: 'udp6',
@@ -265,25 +290,23 @@ export async function bindUdp(target?: BindTarget, options?: UdpSocketOptions): 
   if (ipv6Only !== undefined) socketOptions.ipv6Only = ipv6Only;
   if (recvBufferSize !== undefined) socketOptions.recvBufferSize = recvBufferSize;
   if (sendBufferSize !== undefined) socketOptions.sendBufferSize = sendBufferSize;
-  if (signal !== undefined) socketOptions.signal = signal;
   const raw = dgram.createSocket(socketOptions);
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error): void => {
-      raw.removeListener('listening', onListening);
-      try {
-        raw.close();
-      } catch {
-        // already closed
-      }
-      reject(socketError('bind', host, port, error, reg));
-    };
-    const onListening = (): void => {
-      raw.removeListener('error', onError);
-      resolve();
-    };
-    raw.once('error', onError);
-    raw.once('listening', onListening);
-    raw.bind(host === undefined ? { port } : { port, address: host });
+  const close = (): void => {
+    try {
+      raw.close();
+    } catch {
+      // already closed
+    }
+  };
+  // not dgram's `signal` option: see listening.ts
+  await listenCancellable(raw, () => raw.bind(host === undefined ? { port } : { port, address: ipv4 ? `::ffff:${host}` : host }), {
+    signal,
+    label,
+    close,
+    failed: (error) => {
+      close();
+      return socketError('bind', host, port, error, reg);
+    },
   });
-  return new UdpSocket(raw, reg, filter);
+  return new UdpSocket(raw, reg, filter, ipv4);
 }

@@ -83,6 +83,38 @@ function notAllowed(address: ScopedAddress, zone: string | number): Fe80Error {
 }
 
 /**
+ * A zone a socket would not use. RFC 4007 §6 gives every non-global scope zones, but sockets
+ * take sin6_scope_id only for link-local unicast and interface-/link-local multicast
+ * (`requiresZone()`; Linux `__ipv6_addr_needs_scope_id`, the BSDs alike; Windows numbers site
+ * zones apart from interfaces). For site-local (fec0::/10, deprecated by RFC 3879) and multicast
+ * of scope 3 and up the kernel routes by its table whatever the zone: refused rather than
+ * reported as going via an interface it may not take.
+ */
+function zoneIgnored(address: ScopedAddress, zone: string | number): Fe80Error {
+  const z = quote(String(zone));
+  const input = `${address.address}%${String(zone)}`;
+  if (address.isUnspecified()) {
+    return new Fe80Error('ERR_ZONE_NOT_ALLOWED', `zone ${z} given for ::, the unspecified address: a socket ignores it; remove the zone`, { input });
+  }
+  const what = `${address.address}, a ${address.scope()} ${address.isMulticast() ? 'multicast' : 'unicast'} address`;
+  const hint = address.isMulticast()
+    ? `choose the outgoing interface on the socket (UdpSocket.setMulticastInterface(${z})) and send to ${address.address} without a zone; to receive, addMembership(${quote(address.address)}, ${z})`
+    : `remove the zone and route the prefix to the interface (ip -6 route add <prefix> dev ${String(zone)}), or use the peer's link-local address with the zone`;
+  return new Fe80Error(
+    'ERR_UNSUPPORTED',
+    `zone ${z} given for ${what}: sockets use a zone only for link-local unicast (fe80::/10) and interface- or link-local ` +
+      `multicast (ff01::/16, ff02::/16), so traffic to ${address.address} follows the routing table, not necessarily ${z}; ${hint}`,
+    { input, hint },
+  );
+}
+
+/** Throws unless a socket can honour a zone on `address`. */
+function checkZoneUse(address: ScopedAddress, zone: string | number): void {
+  if (takesNoZone(address)) throw notAllowed(address, zone);
+  if (!address.requiresZone()) throw zoneIgnored(address, zone);
+}
+
+/**
  * The interface a zone names, usable for `address`: it exists (ERR_UNKNOWN_INTERFACE, listing
  * the interfaces that exist), is up and, for link-local unicast, has a link-local address
  * (ERR_INTERFACE_DOWN). `address` is only used for messages and the link-local check.
@@ -147,6 +179,7 @@ function candidate(address: ScopedAddress, info: InterfaceInfo, reg: InterfaceRe
  * The zone policy (see docs/net.md):
  * - a zone on an address that takes none (global, ULA, loopback, IPv4, IPv4-mapped) ->
  *   ERR_ZONE_NOT_ALLOWED (RFC 4007 §6); zone `0` means "no zone";
+ * - a zone sockets ignore (site-local fec0::/10, multicast of scope 3 and up) -> ERR_UNSUPPORTED;
  * - a zone in the address, or `options.zone` as one name/index -> that interface, checked:
  *   ERR_INVALID_ZONE / ERR_UNKNOWN_INTERFACE / ERR_INTERFACE_DOWN;
  * - no zone on an address that needs one (`requiresZone()`): `'auto'` -> every candidate in
@@ -164,7 +197,7 @@ export function resolveZones(address: ScopedAddress, options: ZonePolicyOptions 
   if (platform !== undefined && typeof platform !== 'string') throw invalid('platform', 'a platform name', platform);
 
   if (own !== undefined) {
-    if (takesNoZone(address)) throw notAllowed(address, own);
+    checkZoneUse(address, own);
     const info = usableInterface(reg, own, address);
     if (policy.kind === 'fixed') {
       const other = usableInterface(reg, policy.zone, address);
@@ -189,7 +222,7 @@ export function resolveZones(address: ScopedAddress, options: ZonePolicyOptions 
   }
 
   if (policy.kind === 'fixed') {
-    if (takesNoZone(address)) throw notAllowed(address, policy.zone);
+    checkZoneUse(address, policy.zone);
     return [candidate(address, usableInterface(reg, policy.zone, address), reg, platform)];
   }
   const bare = address.zone === undefined ? address : address.withZone(undefined);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fakeRegistry, nic } from '../helpers/fake-registry.js';
 import { bindUdp, connect, connectTLS, createServer, listen } from '../../src/net/index.js';
+import { checkConnectOptions } from '../../src/net/connect.js';
 
 const registry = fakeRegistry([nic('lo', 1, true, ['::1']), nic('tst0', 2, true, ['fe80::a']), nic('tst1', 3, false, [])]);
 
@@ -125,6 +126,23 @@ describe('loopback round trips (no zone involved)', () => {
       assert.throws(() => udp.addMembership('2001:db8::1', 'lo'), { code: 'ERR_INVALID_ARGUMENT' });
     } finally {
       await udp.close();
+    }
+    // after close: a typed ERR_SOCKET with Node's error on cause, not a raw throw
+    await assert.rejects(udp.send('x', `[::1]:9`), (e: { code?: string; cause?: { code?: string } }) => {
+      assert.equal(e.code, 'ERR_SOCKET');
+      assert.equal(e.cause?.code, 'ERR_SOCKET_DGRAM_NOT_RUNNING');
+      return true;
+    });
+  });
+
+  test('timeout: 0 means no timeout, as for net.connect (not a 0 ms deadline)', async () => {
+    assert.equal(checkConnectOptions({ timeout: 0 }).timeout, undefined);
+    assert.equal(checkConnectOptions({ timeout: 5 }).timeout, 5);
+    const server = await listen({ host: '::1', port: 0 });
+    try {
+      for (let i = 0; i < 20; i++) (await connect(`[::1]:${server.fe80!.endpoint.port}`, { timeout: 0 })).destroy();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

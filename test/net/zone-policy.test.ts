@@ -76,8 +76,43 @@ describe('resolveZones: a zone that is given', () => {
     code(() => hosts('fe80::1%0'), 'ERR_ZONE_REQUIRED');
     code(() => hosts('fe80::1', { zone: 0 }), 'ERR_ZONE_REQUIRED');
   });
-  test('site-local (deprecated, non-global) takes a zone', () => {
-    assert.deepEqual(hosts('fec0::1%eth0'), ['fec0::1%eth0']);
+});
+
+describe('resolveZones: zones a socket would ignore', () => {
+  // RFC 4007 §6 lets these scopes have zones, but sockets use sin6_scope_id only for fe80::/10,
+  // ff01::/16 and ff02::/16: the kernel would route these by table, whatever the zone.
+  const ignored: [string, Omit<ZonePolicyOptions, 'registry'>, RegExp][] = [
+    ['fec0::1%eth0', {}, /site-local unicast.*routing table.*remove the zone/],
+    ['fec0::1', { zone: 'eth0' }, /site-local unicast/],
+    ['fec0::1%2', {}, /zone "2"/],
+    ['ff03::1%eth0', {}, /realm-local multicast/],
+    ['ff04::1%eth0', {}, /admin-local multicast/],
+    ['ff05::1%eth0', {}, /site-local multicast.*setMulticastInterface\("eth0"\).*without a zone.*addMembership\("ff05::1", "eth0"\)/],
+    ['ff05::1', { zone: 'eth0' }, /site-local multicast/],
+    ['ff08::1%wlan0', {}, /organization-local multicast/],
+    ['ff15::1%eth0', {}, /site-local multicast/],
+    ['ff05::1%nosuch', {}, /routing table/], // refused before the interface is looked up
+  ];
+  for (const [text, o, message] of ignored) {
+    test(`${text} ${JSON.stringify(o)}: ERR_UNSUPPORTED`, () => {
+      code(() => hosts(text, o), 'ERR_UNSUPPORTED', message);
+    });
+  }
+  test('the zones sockets use still work (interface-/link-local multicast, any flags)', () => {
+    assert.deepEqual(hosts('ff02::1%eth0'), ['ff02::1%eth0']);
+    assert.deepEqual(hosts('ff12::1%eth0'), ['ff12::1%eth0']);
+    assert.deepEqual(hosts('ff01::1%lo'), ['ff01::1%lo']);
+  });
+  test('without a zone these addresses go by the routing table, also with auto and lists', () => {
+    for (const text of ['fec0::1', 'ff05::1', 'ff08::1']) {
+      assert.deepEqual(hosts(text), [text]);
+      assert.deepEqual(hosts(text, { zone: 'auto' }), [text]);
+      assert.deepEqual(hosts(text, { zone: ['eth0'] }), [text]);
+    }
+  });
+  test('a zone on :: selects nothing: ERR_ZONE_NOT_ALLOWED', () => {
+    code(() => hosts('::%eth0'), 'ERR_ZONE_NOT_ALLOWED', /unspecified/);
+    assert.deepEqual(hosts('::%0'), ['::']);
   });
 });
 
