@@ -1,6 +1,7 @@
 // Known-answer cache for the mDNS resolver: address records per (interface, name, type), each
 // kept for its TTL (RFC 6762 §5.2, §10). Bounded, so a flood of answers cannot grow it without end.
 import type { ScopedAddress } from '../addr/index.js';
+import type { KnownAnswer } from './packet.js';
 
 export interface CachedRecord {
   address: ScopedAddress;
@@ -115,6 +116,40 @@ export class MdnsCache {
       this.#size -= list.length;
     }
   }
+}
+
+/** cached records with less than this fraction of their TTL left are refreshed (RFC 6762 §5.2: 80%) */
+const REFRESH_FRACTION = 0.2;
+/** records with more than this fraction of their TTL left are listed as known answers (RFC 6762 §7.1) */
+const KNOWN_ANSWER_FRACTION = 0.5;
+
+/** What the cache holds for one (interface, name) query, and what is left to ask the network. */
+export interface CachePlan {
+  /** records usable as answers: more than 20% of their TTL left (§5.2) */
+  answers: CachedRecord[];
+  /** requested types with no usable record: the interface must be queried */
+  missing: ('A' | 'AAAA')[];
+  /** records to list in the query's answer section: more than half their TTL left (§7.1) */
+  known: KnownAnswer[];
+}
+
+/**
+ * Splits a query on one interface into what the cache answers and what the network must: each
+ * record type is decided on its own, so an earlier AAAA-only query does not make an A+AAAA query
+ * skip the network for A.
+ */
+export function planFromCache(cache: MdnsCache, iface: string, nameKey: string, types: readonly ('A' | 'AAAA')[]): CachePlan {
+  const plan: CachePlan = { answers: [], missing: [], known: [] };
+  for (const type of types) {
+    const records = cache.get(iface, nameKey, type);
+    const usable = records.filter((r) => !cache.stale(r, REFRESH_FRACTION));
+    if (usable.length === 0) plan.missing.push(type);
+    plan.answers.push(...usable);
+    for (const r of records) {
+      if (!cache.stale(r, KNOWN_ANSWER_FRACTION)) plan.known.push({ name: r.name, type, ttl: cache.remaining(r), data: r.address.address });
+    }
+  }
+  return plan;
 }
 
 /** The process-wide cache used by `resolveMdns` and `lookup` unless told otherwise. */

@@ -7,9 +7,9 @@ import { randomInt } from 'node:crypto';
 import { Fe80Error, quote } from '../errors.js';
 import { ScopedAddress } from '../addr/index.js';
 import { registry as defaultRegistry, type InterfaceInfo, type InterfaceRegistry } from '../iface/index.js';
-import { MdnsCache, mdnsCache, type CachedRecord } from './cache.js';
+import { MdnsCache, mdnsCache, planFromCache } from './cache.js';
 import { nameKey, normalizeName } from './names.js';
-import { isOnLink } from './onlink.js';
+import { isOnLink, isOnLinkOnly } from './onlink.js';
 import { querySocket, type QuerySocket, type SocketUser, type Transport } from './socket-pool.js';
 import {
   encodeName,
@@ -60,8 +60,6 @@ const DEFAULT_SETTLE = 250;
 const FIRST_RETRY = 250;
 /** at most this many distinct results per interface: a flood cannot grow memory */
 const MAX_RESULTS_PER_INTERFACE = 32;
-/** cached records with less than this fraction of their TTL left are refreshed (RFC 6762 §5.2: 80%) */
-const REFRESH_FRACTION = 0.2;
 
 function checkMs(value: unknown, name: string, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -268,24 +266,16 @@ class MdnsQuery {
     this.#reject = reject;
     const cache = this.#cache;
     const legs = this.#legs;
-    // 1. answers from the cache (fresh enough: more than 20% of the TTL left, RFC 6762 §5.2)
+    // 1. answers from the cache, per record type (more than 20% of the TTL left, RFC 6762 §5.2);
+    // an interface missing a type is asked for every type, listing what it knows (§7.1)
     for (const iface of this.#interfaces) {
-      let known: KnownAnswer[] = [];
-      if (cache !== undefined) {
-        const cached: CachedRecord[] = [];
-        for (const type of this.#types) cached.push(...cache.get(iface.name, this.#key, type));
-        const usable = cached.filter((r) => !cache.stale(r, REFRESH_FRACTION));
-        if (usable.length > 0) {
-          for (const r of usable) this.#add(iface, r.address, cache.remaining(r), r.name);
-          this.#answered.add(iface.name);
-          continue;
-        }
-        // RFC 6762 §7.1: list known answers with more than half their TTL left
-        known = cached
-          .filter((r) => !cache.stale(r, 0.5))
-          .map((r) => ({ name: r.name, type: r.type, ttl: cache.remaining(r), data: r.address.address }));
+      const plan = cache === undefined ? undefined : planFromCache(cache, iface.name, this.#key, this.#types);
+      if (plan !== undefined) for (const r of plan.answers) this.#add(iface, r.address, (cache as MdnsCache).remaining(r), r.name);
+      if (plan !== undefined && plan.missing.length === 0) {
+        this.#answered.add(iface.name);
+        continue;
       }
-      const packet = queryPacket(this.#qname, this.#types, known);
+      const packet = queryPacket(this.#qname, this.#types, plan?.known ?? []);
       if (this.#transport !== 'ipv4' && iface.linkLocal !== undefined) legs.push(new Leg(this, iface, 6, packet));
       if (this.#transport !== 'ipv6' && ipv4Of(iface) !== undefined) legs.push(new Leg(this, iface, 4, packet));
     }
@@ -299,7 +289,7 @@ class MdnsQuery {
     const now = performance.now();
     this.#deadline = now + this.#timeout;
     this.#retryAt = now + this.#retryDelay;
-    if (this.#answered.size > 0) this.#settleAt = now + this.#settle; // cached answers open the settle window
+    if (this.#results.size > 0) this.#settleAt = now + this.#settle; // cached answers open the settle window
     this.#arm();
     for (const leg of legs) {
       const socket = socketFor(this.#reg, leg.iface, leg.transport);
@@ -354,7 +344,7 @@ class MdnsQuery {
     const from = rinfo.address;
     if (!(leg.transport === 6 && socket !== undefined && from.endsWith(socket.zoneSuffix) && isLinkLocalText(from))) {
       const source = ScopedAddress.tryParse(from);
-      if (source === undefined || !isOnLink(source, iface, sameInterfaceOf(this.#reg, iface))) return;
+      if (source === undefined || !this.#onLink(leg, source)) return;
     }
     const parsed = parseOnce(msg, this.#wire);
     if (!parsed.ok) return;
@@ -374,14 +364,28 @@ class MdnsQuery {
     }
     if (!useful) return;
     leg.answered = true;
-    // an interface is complete when each of its legs (IPv6, IPv4) has answered: over IPv6 a
-    // responder may publish only AAAA and over IPv4 only A (avahi's defaults)
+    // an interface is complete when each of its legs (IPv6, IPv4) has answered, or when it has a
+    // record of every type asked: over IPv6 a responder may publish only AAAA and over IPv4 only A
+    // (avahi's defaults), and a leg whose answers are all known answers stays silent (RFC 6762 §7.1)
     this.#progress(iface);
+  }
+
+  /**
+   * RFC 6762 §11 for the slow path. The IPv6 socket is bound to a link-local address, which on
+   * Linux ties it to the device, and a link-local source carries its arrival zone. The IPv4 socket
+   * is bound to a unicast address, which does not (weak host model), and Node cannot report the
+   * arrival device: the source must be on-link for this interface and no other (isOnLinkOnly).
+   */
+  #onLink(leg: Leg, source: ScopedAddress): boolean {
+    if (leg.transport === 4) return isOnLinkOnly(source, leg.iface, this.#reg.list());
+    return isOnLink(source, leg.iface, sameInterfaceOf(this.#reg, leg.iface));
   }
 
   /** After an answer or a failed leg on `iface`: finish when every interface is complete, else start the settle window. */
   #progress(iface: InterfaceInfo): void {
-    if (this.#legs.every((l) => l.iface !== iface || l.answered || l.failure !== undefined)) this.#answered.add(iface.name);
+    if (this.#hasEveryType(iface) || this.#legs.every((l) => l.iface !== iface || l.answered || l.failure !== undefined)) {
+      this.#answered.add(iface.name);
+    }
     if (this.#answered.size === this.#interfaces.length) return this.#finish();
     if (this.#settleAt === Infinity && this.#legs.some((l) => l.answered)) {
       if (this.#settle === 0) return this.#finish();
@@ -389,6 +393,12 @@ class MdnsQuery {
       this.#settleAt = now + this.#settle;
       this.#arm();
     }
+  }
+
+  /** Reports whether `iface` has a result of every requested type (cached or received). */
+  #hasEveryType(iface: InterfaceInfo): boolean {
+    const list = this.#results.get(iface.name);
+    return list !== undefined && this.#types.every((type) => list.some((r) => r.address.family === (type === 'A' ? 4 : 6)));
   }
 
   onLegError(leg: Leg, error: Error): void {

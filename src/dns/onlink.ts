@@ -24,14 +24,30 @@ export function isOnLink(source: ScopedAddress, iface: InterfaceInfo, sameInterf
   if (source.isMulticast() || source.isUnspecified() || source.isLoopback()) return false;
   if (source.zone !== undefined && !sameInterface(source.zone)) return false;
   if (source.family === 6 && source.isLinkLocalUnicast()) return true;
+  return inOwnPrefix(source.toBytes(), source.family, iface);
+}
+
+/**
+ * The §11 check for a response that came over IPv4, whose arrival interface Node cannot report
+ * (no IP_PKTINFO, no SO_BINDTODEVICE; a socket bound to a unicast IPv4 address accepts datagrams
+ * from every device under Linux's weak host model). The source must be on-link for `iface` and
+ * for no other interface in `all`: when two links share a prefix (169.254/16 on both is common),
+ * the link the answer came from cannot be told, so it is dropped rather than attached to `iface`.
+ */
+export function isOnLinkOnly(source: ScopedAddress, iface: InterfaceInfo, all: readonly InterfaceInfo[]): boolean {
+  if (!isOnLink(source, iface, (zone) => zone === iface.name)) return false;
   const bytes = source.toBytes();
+  return all.every((other) => other.name === iface.name || !inOwnPrefix(bytes, source.family, other));
+}
+
+/** Reports whether `bytes` lie inside one of the interface's own prefixes (IPv6 link-local ones excepted). */
+function inOwnPrefix(bytes: Uint8Array, family: ScopedAddress['family'], iface: InterfaceInfo): boolean {
   for (const entry of iface.addresses) {
     const own = entry.address;
-    if (own.family !== source.family) continue;
+    if (own.family !== family) continue;
     if (own.isLinkLocalUnicast() && own.family === 6) continue;
-    const prefix = entry.prefixLength;
     // A /32 or /128 is a host route, not an on-link prefix; only the address itself matches.
-    if (samePrefix(own.toBytes(), bytes, prefix)) return true;
+    if (samePrefix(own.toBytes(), bytes, entry.prefixLength)) return true;
   }
   return false;
 }

@@ -7,7 +7,7 @@ import { Endpoint, ScopedAddress } from '../addr/index.js';
 import { connect, connectTLS, type ConnectOptions } from '../net/index.js';
 import type { HttpDialOptions } from './options.js';
 import { createHostResolver } from './resolve-host.js';
-import { pickZones } from './zone-guard.js';
+import { allowedAddresses, pickZones } from './zone-guard.js';
 
 export interface DialRequest {
   /** host name or IP literal without brackets; a literal may carry its zone ('fe80::1%eth0') */
@@ -29,7 +29,7 @@ export function createDialer(options: HttpDialOptions): Dialer {
   return async (request) => {
     const literal = ScopedAddress.tryParse(request.host);
     if (literal !== undefined) return dialAddress(literal, request, options);
-    return dialName(await resolveHost(request.host), request, options);
+    return dialName(allowedAddresses(request.host, await resolveHost(request.host), options), request, options);
   };
 }
 

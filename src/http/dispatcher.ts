@@ -7,6 +7,7 @@ import { EventEmitter, setMaxListeners } from 'node:events';
 import { createRequire } from 'node:module';
 import type { Agent, Dispatcher } from 'undici';
 import { createConnector } from './connector.js';
+import type { InterfaceRegistry } from '../iface/index.js';
 import type { HttpDialOptions, HttpZoneOptions } from './options.js';
 import { zoneKey } from './zone-guard.js';
 
@@ -28,6 +29,16 @@ function loadUndici(): Undici {
 // Typed as undici's Dispatcher, built on EventEmitter (as undici's is); undici's request API
 // methods are attached below and load undici when first called.
 const DispatcherBase = EventEmitter as unknown as new () => Dispatcher;
+
+const registryIds = new WeakMap<InterfaceRegistry, number>();
+let nextRegistryId = 1;
+
+/** A number per registry object, for pool keys: two registries may name interfaces differently. */
+function registryId(registry: InterfaceRegistry): number {
+  let id = registryIds.get(registry);
+  if (id === undefined) registryIds.set(registry, (id = nextRegistryId++));
+  return id;
+}
 
 /** An undici Dispatcher: `dispatch`, `close`, `destroy` here; `request`, `stream`, ... are undici's. */
 export class Fe80Dispatcher extends DispatcherBase {
@@ -67,8 +78,10 @@ export class Fe80Dispatcher extends DispatcherBase {
    */
   select(policy: HttpZoneOptions = this.#options): Agent {
     const allowed = policy.allowedInterfaces;
+    const registry = policy.registry ?? this.#options.registry;
     // zones hold no whitespace, so '\n' cannot occur inside the zone part
-    const key = allowed === undefined ? zoneKey(policy.zone) : `${zoneKey(policy.zone)}\n${JSON.stringify(allowed)}`;
+    let key = allowed === undefined ? zoneKey(policy.zone) : `${zoneKey(policy.zone)}\n${JSON.stringify(allowed)}`;
+    if (registry !== undefined) key += `\n#${registryId(registry)}`;
     let agent = this.#agents.get(key);
     if (agent === undefined) {
       const { agent: agentOptions, ...rest } = this.#options;
@@ -77,6 +90,8 @@ export class Fe80Dispatcher extends DispatcherBase {
       delete dialOptions.allowedInterfaces;
       if (policy.zone !== undefined) dialOptions.zone = policy.zone;
       if (allowed !== undefined) dialOptions.allowedInterfaces = allowed;
+      // the registry the policy's zones were checked with is the one the connector dials with
+      if (registry !== undefined) dialOptions.registry = registry;
       agent = new (loadUndici().Agent)({ ...agentOptions, connect: createConnector(dialOptions) });
       for (const event of FORWARDED_EVENTS) (agent as EventEmitter).on(event, (...args: unknown[]) => (this as EventEmitter).emit(event, ...args));
       // After close() a new pool is closed at birth, so dispatch reports ClientClosedError.

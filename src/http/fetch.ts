@@ -2,6 +2,7 @@
 // `http://printer.local/`. The URL goes to Node's fetch without its zone (so `Host` has none),
 // through the Fe80Dispatcher pool of that zone; redirects are followed here, zones included.
 import { Fe80Error, quote } from '../errors.js';
+import { tracking, type Arrival } from './arrival.js';
 import { Fe80Dispatcher } from './dispatcher.js';
 import type { HttpZoneOptions } from './options.js';
 import {
@@ -49,9 +50,14 @@ export async function fetch(input: string | URL | Request, init?: Fe80FetchInit 
   const combined = signals.length < 2 ? signals[0] : AbortSignal.any(signals);
   const mode = redirect ?? request?.redirect ?? 'follow';
 
+  let arrival: Arrival | undefined;
   const send = (target: HttpTarget, hopInput: URL | Request, hopInit: RequestInit): Promise<Response> => {
+    const pool = pools.select(target.policy);
+    // only when a redirect may need it, and the zone alone does not tell (a name, a raced list)
+    arrival = mode === 'follow' && typeof target.zone !== 'string' ? { interface: undefined } : undefined;
     // undici 7's Dispatcher types differ from Node's bundled undici-types; the runtime accepts it.
-    const options = { ...hopInit, redirect: 'manual', dispatcher: pools.select(target.policy) } as unknown as RequestInit;
+    const dispatcher = arrival === undefined ? pool : tracking(pool, arrival);
+    const options = { ...hopInit, redirect: 'manual', dispatcher } as unknown as RequestInit;
     if (combined !== undefined) options.signal = combined;
     return globalThis.fetch(hopInput, options);
   };
@@ -59,9 +65,10 @@ export async function fetch(input: string | URL | Request, init?: Fe80FetchInit 
   let target: HttpTarget | undefined;
   try {
     target = resolveTarget(request === undefined ? (input as string | URL) : request.url, options);
-    let response = await send(target, request ?? target.url, rest);
+    const first = await replayableRequest(request, rest, mode);
+    let response = await send(target, first.input ?? target.url, rest);
     let method = rest.method ?? request?.method ?? 'GET';
-    let body = rest.body !== undefined ? rest.body : (request?.body ?? null);
+    let body = rest.body !== undefined ? rest.body : first.body;
     let headers: Headers | undefined;
     for (let hops = 0; ; hops++) {
       const location = isRedirect(response.status) ? response.headers.get('location') : null;
@@ -70,7 +77,7 @@ export async function fetch(input: string | URL | Request, init?: Fe80FetchInit 
       const from = displayUrl(target);
       if (mode === 'error') throw new Fe80Error('ERR_HTTP', `${from} redirects to ${quote(location)} and redirect is 'error'`, { input: location });
       if (hops >= maxRedirects) throw new Fe80Error('ERR_HTTP', `${from}: more than ${maxRedirects} redirects`, { input: location });
-      const inherited = inheritedZone(target);
+      const inherited = inheritedZone(target, arrival);
       const next = resolveTarget(locationUrl(location, target), inherited === undefined ? options : { ...options, zone: inherited });
       headers ??= new Headers(rest.headers ?? request?.headers);
       if (changesToGet(response.status, method)) {
@@ -88,6 +95,23 @@ export async function fetch(input: string | URL | Request, init?: Fe80FetchInit 
     if (signal?.aborted === true || request?.signal.aborted === true) throw error;
     throw failure(error, target, timer, timeout);
   }
+}
+
+/**
+ * A Request's body is a ReadableStream, which cannot be sent twice. So that a 307/308 can resend
+ * it, as Node's fetch does for a Request made from a string or bytes, it is read into memory once
+ * when redirects are followed (docs/http.md). A body in `init` replaces the Request's and is used
+ * as it is (a stream there stays a stream).
+ */
+async function replayableRequest(
+  request: Request | undefined,
+  init: RequestInit,
+  mode: RequestInit['redirect'],
+): Promise<{ input: Request | undefined; body: NonNullable<RequestInit['body']> | null }> {
+  if (request === undefined) return { input: undefined, body: null };
+  if (init.body !== undefined || request.body === null || mode !== 'follow') return { input: request, body: request.body };
+  const body = await request.arrayBuffer();
+  return { input: new Request(request, { body }), body };
 }
 
 function check(timeout: unknown, maxRedirects: unknown, dispatcher: unknown): void {

@@ -13,9 +13,10 @@ export interface HttpZoneOptions {
    */
   zone?: ZoneOption;
   /**
-   * When set, every request (zoned URL, `zone` policy, redirect target, `.local` answer) must use
-   * one of these interfaces (names or indexes), else ERR_ZONE_NOT_ALLOWED. Use it for URLs that
-   * come from untrusted input.
+   * When set, every request (zoned URL, `zone` policy, redirect target, `.local` answer) must go to
+   * a link-local address zoned to one of these interfaces (names or indexes), else
+   * ERR_ZONE_NOT_ALLOWED: IPv4, loopback, global and ULA destinations are refused, since the
+   * interface they leave through cannot be checked. Use it for URLs that come from untrusted input.
    */
   allowedInterfaces?: readonly (string | number)[];
   /** Interface registry to resolve zones with (default: the process-wide one). */

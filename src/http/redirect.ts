@@ -1,5 +1,6 @@
 // Redirect rules for fetch (WHATWG Fetch §4.4 "HTTP-redirect fetch"), applied by fe80 itself
 // because a Location such as `http://[fe80::2%25eth0]/` cannot go through undici's WHATWG URL.
+import type { Arrival } from './arrival.js';
 import type { HttpTarget } from './target.js';
 import { zoneKey } from './zone-guard.js';
 
@@ -25,8 +26,11 @@ export function locationUrl(location: string, current: HttpTarget): string {
 /**
  * The zone policy for the next hop: a zone-free link-local Location (relative ones included) is
  * on the link the redirect came from, because the server cannot know the client's zone names.
+ * That link is the interface the response actually came over (`arrival`, known for a host name or
+ * a raced zone list only from the socket), else the target's single zone.
  */
-export function inheritedZone(current: HttpTarget): string | undefined {
+export function inheritedZone(current: HttpTarget, arrival?: Arrival): string | undefined {
+  if (arrival?.interface !== undefined) return arrival.interface;
   return typeof current.zone === 'string' ? current.zone : undefined;
 }
 

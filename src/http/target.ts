@@ -30,7 +30,7 @@ export function resolveTarget(input: string | URL, options: HttpZoneOptions): Ht
   }
   const address = parsed.address;
   if (address === undefined) {
-    const policy: HttpZoneOptions = {};
+    const policy: HttpZoneOptions = withRegistry({}, options);
     if (options.zone !== undefined) policy.zone = options.zone;
     if (options.allowedInterfaces !== undefined) policy.allowedInterfaces = options.allowedInterfaces;
     return { url, zone: undefined, policy };
@@ -45,7 +45,13 @@ export function resolveTarget(input: string | URL, options: HttpZoneOptions): Ht
     );
   }
   const zone = pickZones(address, options);
-  return { url, zone, policy: zone === undefined ? {} : { zone } };
+  return { url, zone, policy: withRegistry(zone === undefined ? {} : { zone }, options) };
+}
+
+/** The caller's registry goes with the policy: the zone checked here is the zone dialled. */
+function withRegistry(policy: HttpZoneOptions, options: HttpZoneOptions): HttpZoneOptions {
+  if (options.registry !== undefined) policy.registry = options.registry;
+  return policy;
 }
 
 // parseUrl is pure; programs fetch the same few URLs again and again, and parsing is the largest

@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import { ScopedAddress } from '../../src/addr/index.js';
 import type { InterfaceInfo } from '../../src/iface/index.js';
 import { MdnsCache } from '../../src/dns/index.js';
-import { isOnLink } from '../../src/dns/onlink.js';
+import { planFromCache } from '../../src/dns/cache.js';
+import { isOnLink, isOnLinkOnly } from '../../src/dns/onlink.js';
 
 const A = (t: string) => ScopedAddress.parse(t);
 
@@ -57,6 +58,92 @@ describe('MdnsCache', () => {
   });
 });
 
+describe('planFromCache: per record type, known answers (RFC 6762 §5.2, §7.1)', () => {
+  // each record has a TTL of 100 s; `age` is how many seconds ago it was received
+  const cases: {
+    name: string;
+    cached: { type: 'A' | 'AAAA'; address: string; age: number }[];
+    types: ('A' | 'AAAA')[];
+    answers: string[];
+    missing: ('A' | 'AAAA')[];
+    known: string[];
+  }[] = [
+    { name: 'empty cache: ask for everything, nothing known', cached: [], types: ['AAAA', 'A'], answers: [], missing: ['AAAA', 'A'], known: [] },
+    {
+      name: 'an AAAA-only query earlier: A is still asked, AAAA listed as known',
+      cached: [{ type: 'AAAA', address: 'fe80::1%eth0', age: 10 }],
+      types: ['AAAA', 'A'],
+      answers: ['fe80::1%eth0'],
+      missing: ['A'],
+      known: ['AAAA fe80::1'],
+    },
+    {
+      name: 'an A-only query earlier: AAAA is still asked',
+      cached: [{ type: 'A', address: '192.0.2.7', age: 10 }],
+      types: ['AAAA', 'A'],
+      answers: ['192.0.2.7'],
+      missing: ['AAAA'],
+      known: ['A 192.0.2.7'],
+    },
+    {
+      name: 'both types fresh: no query needed',
+      cached: [
+        { type: 'AAAA', address: 'fe80::1%eth0', age: 10 },
+        { type: 'A', address: '192.0.2.7', age: 70 },
+      ],
+      types: ['AAAA', 'A'],
+      answers: ['fe80::1%eth0', '192.0.2.7'],
+      missing: [],
+      known: ['AAAA fe80::1'],
+    },
+    {
+      name: 'under 20% left: refreshed, not used, not known',
+      cached: [{ type: 'AAAA', address: 'fe80::1%eth0', age: 85 }],
+      types: ['AAAA'],
+      answers: [],
+      missing: ['AAAA'],
+      known: [],
+    },
+    {
+      name: 'between 20% and 50% left: used, but not listed as known (the responder re-sends it)',
+      cached: [
+        { type: 'AAAA', address: 'fe80::1%eth0', age: 60 },
+        { type: 'AAAA', address: 'fe80::2%eth0', age: 10 },
+      ],
+      types: ['AAAA'],
+      answers: ['fe80::1%eth0', 'fe80::2%eth0'],
+      missing: [],
+      known: ['AAAA fe80::2'],
+    },
+    {
+      name: 'only the types asked',
+      cached: [{ type: 'A', address: '192.0.2.7', age: 10 }],
+      types: ['AAAA'],
+      answers: [],
+      missing: ['AAAA'],
+      known: [],
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      let now = 1_000_000;
+      const cache = new MdnsCache({ now: () => now });
+      const start = now;
+      for (const r of c.cached) {
+        now = start - r.age * 1000;
+        cache.add('eth0', 'h.local', { address: A(r.address), name: 'h.local', type: r.type, ttl: 100 });
+      }
+      now = start;
+      const plan = planFromCache(cache, 'eth0', 'h.local', c.types);
+      assert.deepEqual(plan.answers.map((r) => r.address.toString()), c.answers);
+      assert.deepEqual(plan.missing, c.missing);
+      assert.deepEqual(plan.known.map((k) => `${k.type} ${k.data}`), c.known);
+      for (const k of plan.known) assert.ok(k.ttl > 50 && k.ttl <= 100, `known answer TTL is the time left: ${k.ttl}`);
+      assert.deepEqual(planFromCache(cache, 'wlan0', 'h.local', c.types).answers, [], 'per interface');
+    });
+  }
+});
+
 describe('isOnLink (RFC 6762 §11)', () => {
   const eth0: InterfaceInfo = {
     name: 'eth0',
@@ -91,4 +178,36 @@ describe('isOnLink (RFC 6762 §11)', () => {
   test('multicast, loopback and unspecified sources never are', () => {
     for (const t of ['ff02::fb', '::1', '::', '224.0.0.251', '127.0.0.1']) assert.equal(isOnLink(A(t), eth0, same), false, t);
   });
+});
+
+describe('isOnLinkOnly: an IPv4 answer must come from a prefix of the queried interface and of no other', () => {
+  const iface = (name: string, index: number, addresses: [string, number][]): InterfaceInfo => ({
+    name,
+    index,
+    up: true,
+    running: true,
+    loopback: name === 'lo',
+    multicast: name !== 'lo',
+    mac: undefined,
+    mtu: 1500,
+    linkLocal: undefined,
+    addresses: addresses.map(([a, prefixLength]) => ({ address: A(a), prefixLength, scope: 'global' as const })),
+  });
+  const lo = iface('lo', 1, [['127.0.0.1', 8]]);
+  const a = iface('a', 2, [['169.254.1.1', 16], ['192.168.1.1', 24]]);
+  const b = iface('b', 3, [['169.254.2.1', 16], ['10.9.0.1', 24]]);
+  const c = iface('c', 4, [['192.168.1.200', 32]]);
+  const cases: { name: string; source: string; registry: InterfaceInfo[]; want: boolean }[] = [
+    { name: 'a prefix only the queried link has', source: '192.168.1.7', registry: [lo, a, b], want: true },
+    { name: '169.254/16 on two links: ambiguous, dropped (the spoofing case)', source: '169.254.9.9', registry: [lo, a, b], want: false },
+    { name: '169.254/16 on the queried link only', source: '169.254.9.9', registry: [lo, a], want: true },
+    { name: 'a prefix of another link only', source: '10.9.0.7', registry: [lo, a, b], want: false },
+    { name: 'a host route elsewhere covers only its own address', source: '192.168.1.7', registry: [lo, a, c], want: true },
+    { name: 'the host-route address itself is ambiguous', source: '192.168.1.200', registry: [lo, a, c], want: false },
+    { name: 'loopback never', source: '127.0.0.1', registry: [lo, a], want: false },
+    { name: 'off-link', source: '203.0.113.1', registry: [lo, a, b], want: false },
+  ];
+  for (const t of cases) {
+    test(t.name, () => assert.equal(isOnLinkOnly(A(t.source), a, t.registry), t.want));
+  }
 });

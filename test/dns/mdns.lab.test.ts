@@ -138,6 +138,40 @@ describe('mDNS with avahi-daemon peers', { concurrency: true }, () => {
   );
 
   labTest(
+    'the cache answers per record type and lists known answers in queries (RFC 6762 §7.1)',
+    async (lab) => {
+      const name = `${uniqueHost('types')}.local`;
+      const client = await lab.namespace('client');
+      const peer = await lab.namespace('peer');
+      const link = await lab.link(client, peer);
+      const responder = peer.spawnNode(fixture('responder.ts'), [
+        JSON.stringify({ iface: link.b.name, records: { [name]: [{ type: 'AAAA', data: link.b.address }, { type: 'A', data: '192.0.2.7' }] } }),
+      ]);
+      let log = '';
+      responder.stderr?.setEncoding('utf8');
+      responder.stderr?.on('data', (d: string) => (log += d));
+      await new Promise((resolve, reject) => {
+        responder.stdout?.once('data', resolve);
+        responder.once('exit', (c) => reject(new Error(`responder exited (${c}): ${log}`)));
+      });
+      type Asked = { addresses: string[]; ms: number };
+      const r = await client.runNode<{ aaaa: Asked; both: Asked; again: Asked }>(fixture('cache-types.ts'), [link.a.name, name]);
+      const ll = `${link.b.address}%${link.a.name}`;
+      assert.deepEqual(r.aaaa.addresses, [ll]);
+      assert.deepEqual([...r.both.addresses].sort(), ['192.0.2.7', ll].sort(), 'an AAAA-only answer in the cache does not stand in for A');
+      assert.deepEqual([...r.again.addresses].sort(), ['192.0.2.7', ll].sort());
+      const queries = log
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { questions: string[]; known: string[] });
+      assert.deepEqual(queries[0], { ...queries[0], questions: ['AAAA'], known: [] });
+      assert.deepEqual(queries[1], { ...queries[1], questions: ['AAAA', 'A'], known: [`AAAA ${link.b.address}`] }, 'the cached AAAA is a known answer');
+      assert.equal(queries.length, 2, `the third query is answered from the cache: ${log}`);
+    },
+    { timeout: 60_000 },
+  );
+
+  labTest(
     'the interface goes down and up: a clean error while down, answers again afterwards',
     async (lab, t) => {
       const host = uniqueHost('ud');

@@ -36,7 +36,7 @@ labTest('http: same fe80::2 on two links, separate pools, zoned redirects, curl'
   const etc = `/etc/netns/${client.name}`;
   const hadNetnsDir = existsSync('/etc/netns');
   await mkdir(etc, { recursive: true });
-  await writeFile(`${etc}/hosts`, 'fe80::3 race.test\nfe80::2 race.test\n');
+  await writeFile(`${etc}/hosts`, 'fe80::3 race.test\nfe80::2 race.test\n127.0.0.1 loop.test\n::1 loop.test\n');
   try {
     assert.equal(two.servers[0].endpoint, `[fe80::2%${l1.b.name}]:${port}`);
     const r = await client.runNode<Record<string, unknown>>(new URL('./fixtures/links-client.ts', import.meta.url), [JSON.stringify({ a: A, b: B, port })]);
@@ -85,6 +85,10 @@ labTest('http: same fe80::2 on two links, separate pools, zoned redirects, curl'
     failed(r.notAllowed, 'ERR_ZONE_NOT_ALLOWED', 'notAllowed');
     const fromRequest = ok<Fetched>(r.request, 'request');
     assert.deepEqual([fromRequest.echo.server, fromRequest.echo.method, fromRequest.echo.body], ['s2', 'POST', 'from a Request']);
+    const resent = ok<Fetched>(r.request307, 'request307');
+    assert.deepEqual([resent.echo.server, resent.echo.method, resent.echo.path, resent.echo.body], ['s2', 'POST', '/request-307', 'resent'], 'a Request body is resent on 307');
+    for (const key of ['redirectLoopback4', 'redirectLoopback6', 'redirectName']) failed(r[key], 'ERR_ZONE_NOT_ALLOWED', key);
+    assert.equal(r.loopbackHits, 0, 'allowedInterfaces: the loopback server was never reached');
     failed(r.refused, 'ERR_CONNECT', 'refused');
     const raced = ok<Fetched>(r.race, 'race');
     assert.deepEqual([raced.echo.server, raced.echo.host], ['s1', `race.test:${port}`], 'a name with an unreachable and a reachable address');

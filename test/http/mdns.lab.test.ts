@@ -45,7 +45,7 @@ labTest('http: fetch, Dispatcher and Agent to NAME.local published by avahi', as
   try {
     await started;
     const r = await client.runNode<Record<string, Outcome | number>>(new URL('./fixtures/mdns-client.ts', import.meta.url), [
-      JSON.stringify({ name: `${host}.local`, port: 8080, iface: link.a.name, other: other.a.name }),
+      JSON.stringify({ name: `${host}.local`, port: 8080, iface: link.a.name, other: other.a.name, peer: link.b.address }),
     ]);
     const ok = (key: string) => {
       const o = r[key] as Outcome;
@@ -60,6 +60,12 @@ labTest('http: fetch, Dispatcher and Agent to NAME.local published by avahi', as
     assert.equal((ok('allowed') as { path: string }).path, '/mdns-allowed');
     const refused = r.notAllowed as Outcome;
     assert.ok('error' in refused && refused.error === 'ERR_NOT_FOUND', `only allowed links are asked: ${JSON.stringify(refused)}`);
+    for (const key of ['redirectZoneFree', 'redirectZoneFreeAllowed']) {
+      // two candidate links (link and other): only the arrival interface of the .local response says which
+      const hop = ok(key) as { url: string; echo: { path: string; peer: string } };
+      assert.equal(hop.url, `http://[${link.b.address}%25${link.a.name}]:8080/${key === 'redirectZoneFree' ? 'mdns-zone-free' : 'mdns-zone-free-allowed'}`, key);
+      assert.match(hop.echo.peer, new RegExp(`%${link.b.name}\\]`), key);
+    }
     assert.equal((ok('undici') as { host: string }).host, `${host}.local:8080`);
     assert.equal((ok('agent') as { host: string }).host, `${host}.local:8080`);
     assert.equal(r.openSocketsAfterClose, 0);

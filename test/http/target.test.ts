@@ -7,6 +7,9 @@ import type { RawInterface } from '../../src/iface/types.js';
 import { resolveTarget, displayUrl } from '../../src/http/target.js';
 import { changesToGet, inheritedZone, isReplayable, locationUrl, sameOrigin } from '../../src/http/redirect.js';
 import { zoneFreeHost } from '../../src/http/agent.js';
+import { allowedAddresses } from '../../src/http/zone-guard.js';
+import { ScopedAddress } from '../../src/addr/index.js';
+import { fakeRegistry } from '../helpers/fake-registry.js';
 import { Fe80Dispatcher } from '../../src/http/dispatcher.js';
 
 function nic(name: string, index: number, ll: string | undefined, up = true): RawInterface {
@@ -26,7 +29,7 @@ describe('resolveTarget', () => {
     assert.equal(t.url.href, 'http://[fe80::1]:8080/x?y#z');
     assert.equal(t.url.host, '[fe80::1]:8080');
     assert.equal(t.zone, 'eth0');
-    assert.deepEqual(t.policy, { zone: 'eth0' });
+    assert.deepEqual(t.policy, { zone: 'eth0', registry });
     assert.equal(displayUrl(t), 'http://[fe80::1%25eth0]:8080/x?y');
     assert.equal(displayUrl(resolveTarget('http://u:p@printer.local/a#b', { registry })), 'http://printer.local/a');
   });
@@ -75,11 +78,52 @@ describe('resolveTarget', () => {
     const t = resolveTarget('http://printer.local:8080/', { registry, zone: 'auto', allowedInterfaces: ['eth0'] });
     assert.equal(t.zone, undefined);
     assert.equal(t.url.host, 'printer.local:8080');
-    assert.deepEqual(t.policy, { zone: 'auto', allowedInterfaces: ['eth0'] });
+    assert.deepEqual(t.policy, { zone: 'auto', allowedInterfaces: ['eth0'], registry });
     const g = resolveTarget('http://[2001:db8::1]/', { registry, zone: 'eth0' });
     assert.equal(g.zone, undefined);
-    assert.deepEqual(g.policy, {});
+    assert.deepEqual(g.policy, { registry });
+    assert.deepEqual(resolveTarget('http://[2001:db8::1]/', {}).policy, {}, 'no registry given: the dispatcher default');
   });
+  test('allowed interfaces refuse every destination whose interface cannot be checked', () => {
+    for (const url of [
+      'http://127.0.0.1:8081/',
+      'http://[::1]:8081/',
+      'http://10.0.0.1/',
+      'http://169.254.1.1/',
+      'http://[2001:db8::1]/',
+      'http://[fd00::1]/',
+      'http://[::ffff:127.0.0.1]/',
+    ]) {
+      assert.throws(
+        () => resolveTarget(url, { registry, allowedInterfaces: ['eth0'] }),
+        (e: unknown) => code('ERR_ZONE_NOT_ALLOWED')(e) && /not a link-local address/.test((e as Error).message),
+        url,
+      );
+      assert.equal(resolveTarget(url, { registry }).zone, undefined, `${url} without an allowed set`);
+    }
+  });
+});
+
+describe('allowedAddresses: what a host name may dial under allowedInterfaces', () => {
+  const A = (t: string) => ScopedAddress.parse(t);
+  const cases: { name: string; given: string[]; allowed?: (string | number)[]; want: string[] | 'ERR_ZONE_NOT_ALLOWED' }[] = [
+    { name: 'no allowed set: every address', given: ['127.0.0.1', 'fe80::1%wlan0'], want: ['127.0.0.1', 'fe80::1%wlan0'] },
+    { name: 'link-local on an allowed interface', given: ['fe80::1%eth0'], allowed: ['eth0'], want: ['fe80::1%eth0'] },
+    { name: 'allowed by index', given: ['fe80::1%eth0', 'fe80::1%3'], allowed: [2], want: ['fe80::1%eth0'] },
+    { name: 'the others are dropped', given: ['10.0.0.1', 'fe80::1%wlan0', '2001:db8::1', 'fe80::1%eth0'], allowed: ['eth0'], want: ['fe80::1%eth0'] },
+    { name: 'loopback and IPv4', given: ['127.0.0.1', '::1'], allowed: ['eth0'], want: 'ERR_ZONE_NOT_ALLOWED' },
+    { name: 'another interface', given: ['fe80::1%wlan0'], allowed: ['eth0'], want: 'ERR_ZONE_NOT_ALLOWED' },
+    { name: 'IPv4 link-local (no zone possible)', given: ['169.254.1.1'], allowed: ['eth0'], want: 'ERR_ZONE_NOT_ALLOWED' },
+    { name: 'nothing resolved: nothing to refuse', given: [], allowed: ['eth0'], want: [] },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const options = c.allowed === undefined ? { registry } : { registry, allowedInterfaces: c.allowed };
+      const run = () => allowedAddresses('host.test', c.given.map(A), options).map((a) => a.toString());
+      if (c.want === 'ERR_ZONE_NOT_ALLOWED') assert.throws(run, (e: unknown) => code(c.want as string)(e) && /host\.test/.test((e as Error).message));
+      else assert.deepEqual(run(), c.want);
+    });
+  }
 });
 
 describe('redirect rules', () => {
@@ -90,8 +134,14 @@ describe('redirect rules', () => {
     assert.equal(locationUrl('c?d', from), 'http://[fe80::1]:8080/a/c?d');
     assert.equal(locationUrl('/root', from), 'http://[fe80::1]:8080/root');
   });
-  test('a relative or zone-free link-local Location stays on the same link', () => {
+  test('a relative or zone-free link-local Location stays on the link the response came over', () => {
     assert.equal(inheritedZone(from), 'eth0');
+    const named = resolveTarget('http://printer.local/', { registry });
+    assert.equal(inheritedZone(named), undefined, 'a name: no zone without the arrival');
+    assert.equal(inheritedZone(named, { interface: 'wlan0' }), 'wlan0');
+    const raced = resolveTarget('http://[fe80::1]/', { registry, zone: 'auto' });
+    assert.equal(inheritedZone(raced, { interface: 'wlan0' }), 'wlan0', 'the race winner, not the list');
+    assert.equal(inheritedZone(raced, { interface: undefined }), undefined);
     const next = resolveTarget(locationUrl('/root', from), { registry, zone: inheritedZone(from) as string });
     assert.equal(next.zone, 'eth0');
     assert.ok(sameOrigin(from, next));
@@ -121,6 +171,8 @@ test('Fe80Dispatcher: one pool per zone policy', async () => {
   assert.notEqual(d.select({ zone: 'eth0' }), d.select({ zone: 'wlan0' }));
   assert.notEqual(d.select({ zone: 'eth0' }), d.select({}));
   assert.notEqual(d.select({ zone: 'auto' }), d.select({ zone: 'auto', allowedInterfaces: ['eth0'] }));
+  assert.equal(d.select({ zone: 'eth0' }), d.select({ zone: 'eth0', registry }), 'the constructor registry is the default');
+  assert.notEqual(d.select({ zone: 'eth0', registry }), d.select({ zone: 'eth0', registry: fakeRegistry([]) }), 'one pool per registry');
   await d.close();
 });
 
