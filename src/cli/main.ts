@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `fe80` command: one file per subcommand in ./commands, loaded on demand so `fe80 ifindex`
-// does not pay for HTTP or mDNS start-up. Exit codes: 0 ok, 1 not found or invalid, 2 usage.
-import { EXIT, UsageError, type Command } from './command.js';
+// does not pay for HTTP or mDNS start-up. Exit codes: 0 ok, 1 not found or invalid, 2 usage,
+// 141 stdout closed by its reader.
+import { EXIT, HelpRequested, UsageError, type Command } from './command.js';
 import { Fe80Error } from '../errors.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
@@ -38,13 +39,13 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.USAGE;
   }
   const command = (await entry.load()).default;
-  if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(command.help);
-    return EXIT.OK;
-  }
   try {
     return await command.run(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(command.help);
+      return EXIT.OK;
+    }
     if (error instanceof UsageError) {
       process.stderr.write(`fe80 ${name}: ${error.message}\n\n${command.help}`);
       return EXIT.USAGE;
@@ -57,6 +58,21 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * When the reader of our output goes away (`fe80 parse - < big | head -1`), writes fail with
+ * EPIPE. A C program would die of SIGPIPE; Node ignores that signal and emits 'error' instead,
+ * which, unhandled, crashes with a stack trace. Stop at once and quietly, with the status a
+ * shell shows for a SIGPIPE death (whatever was still running has nobody to report to).
+ */
+function stopOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error; // anything else stays a crash, as without this listener
+    process.exit(EXIT.PIPE);
+  });
+}
+
+stopOnClosedPipe(process.stdout);
+stopOnClosedPipe(process.stderr);
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

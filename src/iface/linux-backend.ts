@@ -2,6 +2,13 @@
 // (down ones and ones without addresses too), /proc/net/if_inet6 for IPv6 addresses and
 // os.networkInterfaces() for IPv4 ones. No path is ever built from caller input: names come from
 // readdir() of the sysfs directory only.
+//
+// The kernel's names are bytes, not text: any byte but NUL, '/', ':' and whitespace. Names are
+// read as latin1 (one char per byte, so every name survives as it is: "raw") and turned into
+// UTF-8 text only for the result. An interface whose name is not UTF-8 cannot be named by a zone
+// (or by os.networkInterfaces(), which decodes lossily), so it is left out; its raw name still
+// takes part in the namespace check, which would otherwise see sysfs and /proc disagree.
+import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { networkInterfaces as osNetworkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +44,11 @@ export class LinuxBackend implements RegistryBackend {
    * addresses (except `lo`, always 1) have index 0 = unknown, flags as os.networkInterfaces() sees them.
    */
   mode: 'sysfs' | 'proc' = 'sysfs';
+  /**
+   * Interfaces the last `read()` left out because their names are not UTF-8 (an `ip link add
+   * name $'\xff'` is allowed by the kernel), each written with `\xNN` escapes for those bytes.
+   */
+  skipped: string[] = [];
   readonly #netDir: string;
   readonly #procNet: string;
   readonly #networkInterfaces: NetworkInterfacesFn;
@@ -48,20 +60,22 @@ export class LinuxBackend implements RegistryBackend {
   }
 
   read(): RawInterface[] {
-    let list: RawInterface[] | undefined;
-    let inet6: Inet6Line[] = [];
-    let procNames: string[] | undefined;
+    let sysfs: SysEntry[] | undefined;
+    let inet6: Inet6Line[] = []; // names raw
+    let procNames: string[] | undefined; // raw
     // Twice: a link created or deleted between the reads below looks like a namespace mismatch.
-    for (let attempt = 0; attempt < 2 && list === undefined; attempt++) {
-      const sys = tryRead(() => readdirSync(this.#netDir));
+    for (let attempt = 0; attempt < 2 && sysfs === undefined; attempt++) {
+      const sys = tryRead(() => readdirSync(this.#netDir, 'latin1'));
       const fromSys = sys === undefined ? undefined : this.#fromSysfs(sys);
-      procNames = tryRead(() => parseProcNetDev(readFileSync(join(this.#procNet, 'dev'), 'utf8')));
-      inet6 = tryRead(() => parseIfInet6(readFileSync(join(this.#procNet, 'if_inet6'), 'utf8'))) ?? [];
-      if (fromSys !== undefined && sameNamespace(fromSys, procNames, inet6)) list = fromSys;
+      procNames = tryRead(() => parseProcNetDev(readFileSync(join(this.#procNet, 'dev'), 'latin1')));
+      inet6 = tryRead(() => parseIfInet6(readFileSync(join(this.#procNet, 'if_inet6'), 'latin1'))) ?? [];
+      if (fromSys !== undefined && sameNamespace(fromSys, procNames, inet6)) sysfs = fromSys;
     }
     const nics = this.#networkInterfaces();
-    this.mode = list === undefined ? 'proc' : 'sysfs';
-    list ??= fromProc(procNames ?? Object.keys(nics), inet6, nics);
+    this.mode = sysfs === undefined ? 'proc' : 'sysfs';
+    const rawNames = sysfs?.map((e) => e.raw) ?? procNames ?? Object.keys(nics).map(toRaw);
+    this.skipped = rawNames.filter((r) => utf8Name(r) === undefined).map(escapeRaw);
+    const list = sysfs === undefined ? fromProc(rawNames, inet6, nics) : sysfs.flatMap((e) => e.nic ?? []);
 
     // Addresses: IPv4 from os.networkInterfaces() (alias labels `eth0:1` belong to `eth0`),
     // IPv6 from /proc/net/if_inet6 matched by ifindex (names can be renamed, indexes cannot).
@@ -78,25 +92,31 @@ export class LinuxBackend implements RegistryBackend {
       }
     }
     for (const a of inet6) {
-      const nic = byIndex.get(a.index) ?? byName.get(a.name);
+      const nic = byIndex.get(a.index) ?? byName.get(utf8Name(a.name) ?? '');
       if (nic !== undefined) nic.addresses.push({ address: a.bytes, prefixLength: a.prefixLength, flags: a.flags });
     }
     return list;
   }
 
-  #fromSysfs(names: string[]): RawInterface[] {
-    const out: RawInterface[] = [];
-    for (const name of names) {
-      const dir = join(this.#netDir, name);
+  /** Every interface in sysfs, by raw name; `nic` only for names that are UTF-8. */
+  #fromSysfs(rawNames: string[]): SysEntry[] {
+    const out: SysEntry[] = [];
+    for (const raw of rawNames) {
+      const name = utf8Name(raw);
       // ifindex first: a non-interface entry (`bonding_masters`) or a link deleted since readdir fails here
-      const index = tryRead(() => Number.parseInt(readAttribute(join(dir, 'ifindex')), 10));
+      const index = tryRead(() => Number.parseInt(readAttribute(name === undefined ? rawPath(this.#netDir, raw, 'ifindex') : join(this.#netDir, name, 'ifindex')), 10));
       if (index === undefined || !(index > 0)) continue;
+      if (name === undefined) {
+        out.push({ raw, index, nic: undefined }); // counted for the namespace check, not listed
+        continue;
+      }
+      const dir = join(this.#netDir, name);
       const flags = tryRead(() => Number.parseInt(readAttribute(join(dir, 'flags')), 16)) ?? 0;
       const up = (flags & IFF_UP) !== 0;
       const operstate = up ? tryRead(() => readAttribute(join(dir, 'operstate')).trim()) : undefined;
       const mtu = tryRead(() => Number.parseInt(readAttribute(join(dir, 'mtu')), 10));
       const mac = tryRead(() => readAttribute(join(dir, 'address')).trim());
-      out.push({
+      const nic: RawInterface = {
         name,
         index,
         up,
@@ -108,18 +128,53 @@ export class LinuxBackend implements RegistryBackend {
         mac: mac === undefined || mac === '' ? undefined : mac,
         mtu: mtu !== undefined && Number.isFinite(mtu) ? mtu : undefined,
         addresses: [],
-      });
+      };
+      out.push({ raw, index, nic });
     }
     return out;
   }
 }
 
-/** Degraded mode (see `mode`): what can be known without a sysfs of this namespace. */
-function fromProc(names: string[], inet6: Inet6Line[], nics: ReturnType<NetworkInterfacesFn>): RawInterface[] {
-  return names.map((name) => {
+/** An interface seen in sysfs: its raw (latin1) name and index, and what is listed for it. */
+interface SysEntry {
+  raw: string;
+  index: number;
+  /** `undefined` when the name is not UTF-8 (left out, see the top of this file) */
+  nic: RawInterface | undefined;
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** A raw (latin1) name as UTF-8 text, or `undefined` when its bytes are not UTF-8. */
+function utf8Name(raw: string): string | undefined {
+  if (ASCII.test(raw)) return raw; // nearly every name: the same in both encodings
+  const bytes = Buffer.from(raw, 'latin1');
+  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
+}
+
+/** A name as Node gives it (UTF-8 text) in raw form. */
+function toRaw(name: string): string {
+  return ASCII.test(name) ? name : Buffer.from(name).toString('latin1');
+}
+
+/** A raw name for messages: bytes >= 0x80 as `\xNN`. */
+function escapeRaw(raw: string): string {
+  return raw.replace(/[\x80-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
+}
+
+/** `dir/raw/file` as bytes: a string path would be encoded as UTF-8, which a raw name is not. */
+function rawPath(dir: string, raw: string, file: string): Buffer {
+  return Buffer.concat([Buffer.from(`${dir}/`), Buffer.from(raw, 'latin1'), Buffer.from(`/${file}`)]);
+}
+
+/** Degraded mode (see `mode`): what can be known without a sysfs of this namespace. `rawNames` latin1. */
+function fromProc(rawNames: string[], inet6: Inet6Line[], nics: ReturnType<NetworkInterfacesFn>): RawInterface[] {
+  return rawNames.flatMap((raw) => {
+    const name = utf8Name(raw);
+    if (name === undefined) return [];
     const entries = nics[name] ?? [];
     const index =
-      inet6.find((a) => a.name === name)?.index ??
+      inet6.find((a) => a.name === raw)?.index ??
       entries.find((e) => typeof e.scopeid === 'number' && e.scopeid > 0 && /^fe[89ab]/i.test(e.address ?? ''))?.scopeid ??
       (name === 'lo' ? LOOPBACK_IFINDEX : 0);
     const listed = entries.length > 0; // libuv lists only interfaces that are UP and RUNNING
@@ -181,9 +236,10 @@ export function parseProcNetDev(text: string): string[] {
 /**
  * Does /sys/class/net describe the caller's network namespace? /proc/net/* always follows the
  * caller's netns, /sys only after a remount (`ip netns exec` does one, bare `nsenter` does not).
+ * Compares raw names, so a name that is not UTF-8 matches itself.
  */
-function sameNamespace(sys: RawInterface[], procNames: string[] | undefined, inet6: Inet6Line[]): boolean {
-  const index = new Map(sys.map((i) => [i.name, i.index]));
+function sameNamespace(sys: SysEntry[], procNames: string[] | undefined, inet6: Inet6Line[]): boolean {
+  const index = new Map(sys.map((e) => [e.raw, e.index]));
   if (procNames !== undefined && (procNames.length !== sys.length || !procNames.every((n) => index.has(n)))) return false;
   return inet6.every((a) => index.get(a.name) === a.index);
 }
@@ -191,7 +247,7 @@ function sameNamespace(sys: RawInterface[], procNames: string[] | undefined, ine
 const attributeBuffer = Buffer.alloc(4096); // a sysfs attribute is at most one page
 
 /** One sysfs attribute: open + read + close into a shared buffer (half the cost of readFileSync, which also fstat()s). */
-function readAttribute(path: string): string {
+function readAttribute(path: string | Buffer): string {
   const fd = openSync(path, 'r');
   try {
     const n = readSync(fd, attributeBuffer, 0, attributeBuffer.length, 0);

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { Fe80Error, quote } from '../errors.js';
 import { cleanupSync, deleteAll, killNamespaceProcesses, listNamespaces, listRootLinks, registerOpen, unregisterOpen } from './cleanup.js';
 import { LabNamespace, type Namespace } from './namespace.js';
-import { checkInterfaceName, checkPrefix, DEFAULT_PREFIX, staleOwner, uniqueName } from './names.js';
+import { checkInterfaceName, checkPrefix, DEFAULT_PREFIX, staleNames, uniqueName } from './names.js';
 import { ip, ipBatch, labError, run, sleep } from './run.js';
 import { labSupport } from './support.js';
 
@@ -192,8 +192,8 @@ const swept = new Set<string>();
 async function sweepStale(prefix: string): Promise<void> {
   if (swept.has(prefix)) return;
   swept.add(prefix);
-  const namespaces = listNamespaces((await run('ip', ['netns', 'list'])).stdout).filter((n) => staleOwner(n, prefix) !== undefined);
-  const links = listRootLinks((await run('ip', ['-j', 'link', 'show'])).stdout).filter((n) => staleOwner(n, prefix) !== undefined);
+  const namespaces = staleNames(listNamespaces((await run('ip', ['netns', 'list'])).stdout), prefix);
+  const links = staleNames(listRootLinks((await run('ip', ['-j', 'link', 'show'])).stdout), prefix);
   if (namespaces.length === 0 && links.length === 0) return;
   try {
     for (const ns of namespaces) await killNamespaceProcesses(ns);
@@ -207,7 +207,7 @@ async function sweepStale(prefix: string): Promise<void> {
  * A set of network namespaces and virtual links for one test, torn down by {@link Lab.close}.
  *
  * Every name it generates is unique per process and among concurrently running processes
- * (`f8` + pid + random + counter, at most 15 bytes), so labs in parallel test files or of parallel
+ * (`f8` + pid + random + counter, at most 15 bytes; see names.ts), so labs in parallel test files or of parallel
  * users never collide. Needs root and iproute2 (see {@link labSupport}).
  *
  * @example

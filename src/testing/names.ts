@@ -3,9 +3,12 @@
 // A generated name is PREFIX + TOKEN + COUNTER:
 //   PREFIX  1-4 chars [a-z0-9] (default 'f8'),
 //   TOKEN   this process: its pid in base36 padded to 5 chars, then 2 random base36 chars,
-//   COUNTER a per-process counter in base36 (shared by every Lab of the process).
+//   COUNTER a per-process counter in base36 padded to 4 chars (shared by every Lab of the process).
 // So names never collide inside a process, nor between processes that run at the same time
 // (different pids), and a name left over by a killed run can be traced to its (dead) pid.
+// TOKEN and COUNTER have a fixed width so that a name says which prefix made it: with a
+// variable-length tail, `rcq0` + tail also reads as `rcq` + a longer tail, and a sweep for `rcq`
+// would take a live `rcq0` lab for a dead one.
 import { randomInt } from 'node:crypto';
 import { Fe80Error, quote } from '../errors.js';
 
@@ -17,6 +20,9 @@ const PID_WIDTH = 5;
 /** Linux's largest possible pid_max (2^22): a larger "pid" means the name is not ours. */
 const PID_MAX_LIMIT = 4_194_304;
 const RANDOM_WIDTH = 2;
+const COUNTER_WIDTH = 4;
+/** Everything after the prefix: TOKEN + COUNTER (11 chars; with a 4-char prefix, 15 bytes). */
+const TAIL = new RegExp(`^[0-9a-z]{${PID_WIDTH + RANDOM_WIDTH + COUNTER_WIDTH}}$`);
 
 function base36(value: number, width: number): string {
   return value.toString(36).padStart(width, '0').slice(-width);
@@ -38,11 +44,8 @@ export function checkPrefix(prefix: string): string {
 
 /** A fresh name, unique in this process and among processes running now; at most 15 bytes. */
 export function uniqueName(prefix: string): string {
-  const name = prefix + PROCESS_TOKEN + (counter++).toString(36);
-  if (name.length > MAX_IFNAME_BYTES) {
-    throw new Fe80Error('ERR_LAB', `lab name counter exhausted (${quote(name)} is longer than ${MAX_IFNAME_BYTES} bytes)`);
-  }
-  return name;
+  if (counter >= 36 ** COUNTER_WIDTH) throw new Fe80Error('ERR_LAB', `lab name counter exhausted (${36 ** COUNTER_WIDTH} names made by this process)`);
+  return prefix + PROCESS_TOKEN + base36(counter++, COUNTER_WIDTH);
 }
 
 /**
@@ -55,13 +58,18 @@ export function staleOwner(name: string, prefix: string): number | undefined {
   if (probe) return deadPid(Number(probe[1]));
   if (!name.startsWith(prefix)) return undefined;
   const rest = name.slice(prefix.length);
-  if (!/^[0-9a-z]{8,}$/.test(rest)) return undefined;
+  if (!TAIL.test(rest)) return undefined; // exact length: another prefix that starts with ours is not ours
   const token = rest.slice(0, PID_WIDTH + RANDOM_WIDTH);
   if (token === PROCESS_TOKEN) return undefined;
   const pid = Number.parseInt(rest.slice(0, PID_WIDTH), 36);
   if (!Number.isSafeInteger(pid) || pid <= 0 || pid > PID_MAX_LIMIT) return undefined;
   if (pid === process.pid) return pid; // same pid, other random token: an earlier process
   return deadPid(pid);
+}
+
+/** The names among `names` that `Lab.create` with `prefix` may delete (see `staleOwner`). */
+export function staleNames(names: readonly string[], prefix: string): string[] {
+  return names.filter((name) => staleOwner(name, prefix) !== undefined);
 }
 
 function deadPid(pid: number): number | undefined {

@@ -1,31 +1,8 @@
 // `fe80 parse`: spawned as a real process (node --import tsx src/cli/main.ts parse ...).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = 'src/cli/main.ts';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function fe80(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
+import { fe80, spawnFe80 } from './run.js';
 
 describe('fe80 parse', () => {
   test('canonicalises addresses, endpoints and URLs (auto-detected)', async () => {
@@ -80,6 +57,37 @@ describe('fe80 parse', () => {
     assert.match(h.stdout, /^usage: fe80 parse/);
   });
 
+  test('stdin lines end at LF only: CRLF loses its CR, a lone CR stays inside the line', async () => {
+    const cases: { name: string; input: string; rows: [input: string, valid: boolean, code: string | null][] }[] = [
+      { name: 'lone CR inside a line', input: 'fe80::1%a\rb\n', rows: [['fe80::1%a\rb', false, 'ERR_INVALID_ZONE']] },
+      { name: 'CRLF', input: 'fe80::1%eth0\r\n::1\r\n', rows: [['fe80::1%eth0', true, null], ['::1', true, null]] },
+      { name: 'one CR stripped, not two', input: 'fe80::1%eth0\r\r\n', rows: [['fe80::1%eth0\r', false, 'ERR_INVALID_ZONE']] },
+      { name: 'last line without LF (CRLF file)', input: '::1\r\nfe80::2%x\r', rows: [['::1', true, null], ['fe80::2%x', true, null]] },
+      { name: 'CR-only file is one line', input: '::1\r::2\r', rows: [['::1\r::2', false, 'ERR_INVALID_ADDRESS']] },
+      { name: 'empty lines are inputs too', input: '\n\r\n::1\n', rows: [['', false, 'ERR_INVALID_ADDRESS'], ['', false, 'ERR_INVALID_ADDRESS'], ['::1', true, null]] },
+    ];
+    for (const c of cases) {
+      const r = await fe80(['parse', '--json', '-'], c.input);
+      const rows = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { input: string; valid: boolean; error: { code: string } | null });
+      assert.deepEqual(rows.map((row) => [row.input, row.valid, row.error?.code ?? null]), c.rows, c.name);
+      assert.equal(r.code, c.rows.every(([, valid]) => valid) ? 0 : 1, c.name);
+    }
+  });
+
+  test('a UTF-8 character split across stdin chunks stays whole', async () => {
+    const child = spawnFe80(['parse', '--json', '-']);
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const closed = once(child, 'close');
+    const line = Buffer.from('fe80::1%é\n'); // 'é' is two bytes: send them in two writes
+    const cut = line.indexOf(0xc3) + 1;
+    child.stdin.write(line.subarray(0, cut));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    child.stdin.end(line.subarray(cut));
+    await closed;
+    assert.equal((JSON.parse(stdout) as { input: string }).input, 'fe80::1%é');
+  });
+
   test('streams 100,000 stdin lines: output starts before stdin ends', { timeout: 120_000 }, async () => {
     const N = 100_000;
     const forms = ['fe80::1%eth0', '[fe80::2%wlan0]:8080', '192.0.2.7', '2001:DB8::1', 'ff02::fb%3'];
@@ -88,7 +96,7 @@ describe('fe80 parse', () => {
       for (let i = from; i < to; i++) s += `${forms[i % forms.length]}\n`;
       return s;
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'parse', '--json', '-'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnFe80(['parse', '--json', '-']);
     let lines = 0;
     let firstOutputBeforeEnd = false;
     let stdinEnded = false;

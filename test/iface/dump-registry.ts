@@ -17,7 +17,8 @@ export function registryDump(registry: InterfaceRegistry, backend: RegistryBacke
     linkLocal: i.linkLocal?.toString() ?? null,
     addresses: i.addresses.map((a) => `${a.address.toString()}/${a.prefixLength}`),
   }));
-  return { mode: backend instanceof LinuxBackend ? backend.mode : 'portable', interfaces };
+  const linux = backend instanceof LinuxBackend;
+  return { mode: linux ? backend.mode : 'portable', skipped: linux ? backend.skipped : [], interfaces };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,5 +1,5 @@
 // A fake /sys + /proc tree in a temp dir for LinuxBackend tests.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,6 +21,11 @@ export interface FakeTree {
   procRoot: string;
   /** (re)write the tree for these links; `procNames` defaults to the same names (same namespace) */
   write(links: FakeLink[], options?: { procNames?: string[]; extraSysEntries?: string[] }): void;
+  /**
+   * Adds an interface whose name is `name`'s bytes (UTF-8 or not) after `write`: to sysfs, to
+   * /proc/net/dev, and with `ll` (32 hex digits) to /proc/net/if_inet6 under `inet6Index` (default `index`).
+   */
+  addRaw(name: Buffer, index: number, options?: { ll?: string; inet6Index?: number }): void;
   remove(): void;
 }
 
@@ -61,6 +66,18 @@ export function fakeTree(): FakeTree {
           ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n' +
           names.map((n) => `${n.padStart(6)}:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0\n`).join(''),
       );
+    },
+    addRaw(name, index, options = {}) {
+      const bytes = (...parts: (string | Buffer)[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+      const dir = bytes(join(sysfsRoot, 'class', 'net'), '/', name);
+      mkdirSync(dir);
+      for (const [file, value] of [['ifindex', `${index}`], ['flags', '0x1003'], ['mtu', '1500'], ['address', ''], ['operstate', 'up']]) {
+        writeFileSync(bytes(dir, `/${file}`), `${value}\n`);
+      }
+      appendFileSync(join(procRoot, 'net', 'dev'), bytes('  ', name, ':       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0\n'));
+      if (options.ll !== undefined) {
+        appendFileSync(join(procRoot, 'net', 'if_inet6'), bytes(`${options.ll} ${hex2(options.inet6Index ?? index)} 40 20 80 `, name, '\n'));
+      }
     },
     remove() {
       rmSync(root, { recursive: true, force: true });

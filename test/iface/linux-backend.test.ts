@@ -198,6 +198,39 @@ describe('LinuxBackend (fake sysfs)', () => {
     }
   });
 
+  test('a name that is not UTF-8 is left out; every other interface stays complete (no namespace mismatch)', () => {
+    const NOT_UTF8 = Buffer.from([0xff, 0xfe]); // ip link add name $'\xff\xfe' type ifb
+    const cases: { name: string; sysfs: boolean; inet6Index?: number; mode: 'sysfs' | 'proc' }[] = [
+      { name: 'sysfs of this namespace', sysfs: true, mode: 'sysfs' },
+      { name: 'if_inet6 disagrees about its index: still another namespace', sysfs: true, inet6Index: 9, mode: 'proc' },
+      { name: 'no sysfs (degraded mode)', sysfs: false, mode: 'proc' },
+    ];
+    for (const c of cases) {
+      const t = fakeTree();
+      try {
+        t.write([
+          { name: 'lo', index: 1, flags: 0x9, mtu: 65536 },
+          { name: 'eth0', index: 2, flags: 0x1003, mtu: 9000, mac: '02:00:00:00:00:02', operstate: 'up', inet6: [[LL1, 64, 0x20, 0x80]] },
+          { name: 'vé0', index: 4, flags: 0x1003, operstate: 'up', inet6: [[LL3, 64, 0x20, 0x80]] },
+        ]);
+        t.addRaw(NOT_UTF8, 3, { ll: LL2, ...(c.inet6Index === undefined ? {} : { inet6Index: c.inet6Index }) });
+        const b = new LinuxBackend({ sysfsRoot: c.sysfs ? t.sysfsRoot : join(t.root, 'nosuch'), procRoot: t.procRoot, networkInterfaces: () => ({}) });
+        const reg = new InterfaceRegistry({ backend: b });
+        assert.deepEqual(reg.list().map((i) => i.name), ['lo', 'eth0', 'vé0'], c.name);
+        assert.equal(b.mode, c.mode, c.name);
+        assert.deepEqual(b.skipped, ['\\xff\\xfe'], c.name);
+        assert.equal(reg.resolve('vé0').linkLocal?.toString(), 'fe80::3%vé0', c.name);
+        if (c.mode === 'sysfs') {
+          assert.deepEqual(reg.list().map((i) => [i.index, i.mtu, i.mac]), [[1, 65536, undefined], [2, 9000, '02:00:00:00:00:02'], [4, 1500, undefined]]);
+          assert.equal(reg.indexToName(4), 'vé0');
+          assert.throws(() => reg.indexToName(3), { code: 'ERR_UNKNOWN_INTERFACE' });
+        }
+      } finally {
+        t.remove();
+      }
+    }
+  });
+
   test('a registry over a changed tree sees the change after invalidate()', () => {
     const t = fakeTree();
     try {

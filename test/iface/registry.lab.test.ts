@@ -215,6 +215,32 @@ labTest('registry and fe80 ifindex/ifname agree with the kernel in a namespace w
   assert.equal(peerDump.interfaces.some((i) => i.name === 'br-lan'), false);
 });
 
+labTest('an interface whose name is not UTF-8 is left out; every other one keeps its index, MTU and MAC', async (lab) => {
+  const ns = await lab.namespace();
+  await lab.addInterface(ns, { kind: 'veth', name: 'good0', peer: 'vé1', mac: '02:00:00:00:02:00', addresses: ['fe80::1'] });
+  await ns.ip(['link', 'set', 'dev', 'good0', 'mtu', '1400']);
+  // Node passes argv as UTF-8 text, so the bytes \xff\xfe reach ip through the shell's printf.
+  // Up, so that it has a link-local address in /proc/net/if_inet6 too.
+  const bad = `"$(printf '\\377\\376')"`;
+  const made = await ns.exec('sh', ['-c', `ip link add name ${bad} type ifb && ip link set dev ${bad} up`]);
+  assert.equal(made.code, 0, made.stderr);
+  await settle(ns);
+
+  const dump = await ns.runNode<{ mode: string; skipped: string[]; interfaces: Dumped['interfaces'] }>(new URL('./dump-registry.ts', import.meta.url));
+  assert.equal(dump.mode, 'sysfs', 'not degraded to /proc');
+  assert.deepEqual(dump.skipped, ['\\xff\\xfe']);
+  const links = JSON.parse(await ns.ip(['-j', 'link', 'show'])) as IpLink[];
+  const good = links.filter((l) => !l.ifname.includes('\ufffd')); // ip's JSON has the raw bytes, decoded lossily here
+  assert.equal(good.length, links.length - 1, 'the kernel has the interface');
+  assert.deepEqual(
+    dump.interfaces.map((i) => [i.name, i.index, i.mtu, i.mac]),
+    good.map((l) => [l.ifname, l.ifindex, l.mtu, l.address ?? null]),
+  );
+  const cli = await ns.execNode(cliMain, ['ifindex', 'good0', 'vé1']);
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.equal(cli.stdout, ['good0', 'vé1'].map((n) => `${good.find((l) => l.ifname === n)!.ifindex}\n`).join(''));
+});
+
 labTest('one registry follows changes: a renamed, a deleted and a re-created interface', async (lab) => {
   const ns = await lab.namespace();
   await lab.addInterface(ns, { kind: 'veth', name: 'old0', peer: 'old1', addresses: ['fe80::1'] });

@@ -2,10 +2,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labTest } from '../../src/testing/index.js';
+import type { Namespace } from '../../src/testing/index.js';
 import { threeLinks } from './fixtures/util.js';
 
 const tsx = import.meta.resolve('tsx');
@@ -27,6 +29,43 @@ function listening(child: ChildProcess): Promise<{ endpoint: string; port: numbe
     });
     child.once('exit', (code) => reject(new Error(`listen exited ${code}: ${stderr}`)));
   });
+}
+
+/** Resolves with [exit code, stderr] once `child` exits. */
+function exited(child: ChildProcess): Promise<[number | null, string]> {
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  return once(child, 'exit').then(([code]) => [code as number | null, stderr]);
+}
+
+/**
+ * One transfer over a link with files on stdin/stdout, as a user's shell would set them up:
+ * `fe80 listen < listenIn > listenOut` in `server`, then `fe80 connect < connectIn > connectOut`.
+ */
+async function transfer(server: Namespace, client: Namespace, iface: { server: string; client: string }, files: Record<'listenIn' | 'listenOut' | 'connectIn' | 'connectOut', string>) {
+  const fds = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, openSync(f, k.endsWith('In') ? 'r' : 'w')])) as Record<keyof typeof files, number>;
+  try {
+    const listener = server.spawn(...cli('listen', '--interface', iface.server, '--port', '0'), { stdio: [fds.listenIn, fds.listenOut, 'pipe'] });
+    const listenDone = exited(listener);
+    const { port } = await listening(listener);
+    const connector = client.spawn(...cli('connect', `[fe80::2%${iface.client}]:${port}`), { stdio: [fds.connectIn, fds.connectOut, 'pipe'] });
+    const [connect, listen] = await Promise.all([exited(connector), listenDone]);
+    return { connect, listen };
+  } finally {
+    for (const fd of Object.values(fds)) closeSync(fd);
+  }
+}
+
+/** Runs `fn` with a temp dir holding big.bin, 5 MiB of random bytes; removes the dir afterwards. */
+async function withBigFile(fn: (dir: string, big: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'fe80-cli-big-'));
+  try {
+    const big = join(dir, 'big.bin');
+    writeFileSync(big, randomBytes(5 << 20));
+    await fn(dir, big);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 labTest(
@@ -73,6 +112,39 @@ labTest(
       assert.equal(out, 'ping\n');
       assert.match(err, /connection from \[fe80::1%p2\]:\d+\n/);
     });
+
+    await t.test('half-close: each side sends all of its stdin after the other side\'s FIN (nc -N)', () =>
+      withBigFile(async (dir, big) => {
+        const empty = '/dev/null';
+        const out = (name: string) => join(dir, name);
+        // [who has the data, files]: the other side's stdin is empty, so it half-closes at once
+        const cases = [
+          { sender: 'connect', files: { listenIn: empty, listenOut: out('l1'), connectIn: big, connectOut: out('c1') }, received: out('l1') },
+          { sender: 'listen', files: { listenIn: big, listenOut: out('l2'), connectIn: empty, connectOut: out('c2') }, received: out('c2') },
+        ];
+        for (const c of cases) {
+          const r = await transfer(p2, topo.client, { server: 'p2', client: 'c2' }, c.files);
+          assert.deepEqual([r.connect[0], r.listen[0]], [0, 0], `${c.sender} sends: ${r.connect[1]} ${r.listen[1]}`);
+          assert.ok(readFileSync(c.received).equals(readFileSync(big)), `${c.sender} sends: all 5 MiB arrive`);
+        }
+      }));
+
+    await t.test('connect | head -c 10 with a chatty peer: exit 141, no stack trace', () =>
+      withBigFile(async (_dir, big) => {
+        const fd = openSync(big, 'r');
+        const listener = p2.spawn(...cli('listen', '--interface', 'p2', '--port', '0'), { stdio: [fd, 'ignore', 'pipe'] });
+        closeSync(fd);
+        const listenDone = exited(listener);
+        const { port } = await listening(listener);
+        const connector = topo.client.spawn(...cli('connect', `[fe80::2%c2]:${port}`), { stdio: ['pipe', 'pipe', 'pipe'] });
+        const done = exited(connector);
+        connector.stdout?.once('data', () => connector.stdout?.destroy()); // head -c 10: read once, close
+        const [code, stderr] = await done;
+        assert.equal(code, 141, stderr);
+        assert.doesNotMatch(stderr, /Unhandled|EPIPE|\n\s+at /);
+        listener.kill('SIGTERM');
+        await listenDone;
+      }));
 
     await t.test('connect --tls to openssl s_server (a TLS peer fe80 did not write)', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'fe80-cli-tls-'));

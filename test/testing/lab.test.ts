@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { Fe80Error } from '../../src/errors.js';
 import { Lab, labSupport, labTest, isCI, type Namespace } from '../../src/testing/index.js';
-import { checkInterfaceName, staleOwner, uniqueName, PROCESS_TOKEN } from '../../src/testing/names.js';
+import { checkInterfaceName, staleNames, staleOwner, uniqueName, PROCESS_TOKEN } from '../../src/testing/names.js';
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,6 +41,16 @@ async function firstLine(child: ChildProcess): Promise<string> {
   const [line] = (await once(rl, 'line')) as [string];
   rl.close();
   return line;
+}
+/** A name as uniqueName makes it (PREFIX + pid base36 x5 + 2 random + counter base36 x4), for another pid. */
+function labName(prefix: string, pid: number, random: string, counter: number): string {
+  return prefix + pid.toString(36).padStart(5, '0') + random + counter.toString(36).padStart(4, '0');
+}
+/** The pid of a process that has just exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '0']);
+  await once(child, 'exit');
+  return child.pid!;
 }
 const isLabError = (e: unknown) => e instanceof Fe80Error && e.code === 'ERR_LAB';
 
@@ -80,17 +90,32 @@ describe('names', () => {
   });
 
   test('staleOwner recognises names of dead processes only', async () => {
-    const child = spawn(process.execPath, ['-e', '0']);
-    await once(child, 'exit');
-    const dead = child.pid!;
-    const deadName = `f8${dead.toString(36).padStart(5, '0')}zz0`;
+    const dead = await deadPid();
+    const deadName = labName('f8', dead, 'zz', 0);
     assert.equal(staleOwner(deadName, 'f8'), dead);
     assert.equal(staleOwner(uniqueName('f8'), 'f8'), undefined, 'own names are never stale');
-    assert.equal(staleOwner(`f8${process.pid.toString(36).padStart(5, '0')}${PROCESS_TOKEN === 'zz' ? 'yy' : 'zz'}0`.replace(PROCESS_TOKEN, ''), 'f8') !== undefined, true, 'same pid, other token: stale');
-    assert.equal(staleOwner(`f8${(1).toString(36).padStart(5, '0')}zz0`, 'f8'), undefined, 'pid 1 is alive');
-    for (const foreign of ['lltA', 'f8probe2', 'f8probed808c9', 'f8', 'eth0', `x8${dead.toString(36).padStart(5, '0')}zz0`]) assert.equal(staleOwner(foreign, 'f8'), undefined, foreign);
+    assert.equal(staleOwner(labName('f8', process.pid, PROCESS_TOKEN.endsWith('zz') ? 'yy' : 'zz', 0), 'f8'), process.pid, 'same pid, other token: stale');
+    assert.equal(staleOwner(labName('f8', 1, 'zz', 0), 'f8'), undefined, 'pid 1 is alive');
+    for (const foreign of ['lltA', 'f8probe2', 'f8probed808c9', 'f8', 'eth0', labName('x8', dead, 'zz', 0), `${deadName}0`, deadName.slice(0, -1)]) {
+      assert.equal(staleOwner(foreign, 'f8'), undefined, foreign);
+    }
     assert.equal(staleOwner(`fe80-probe-${dead}-a1b2c3`, 'f8'), dead, 'an interrupted labSupport probe');
     assert.equal(staleOwner(`fe80-probe-${process.pid}-a1b2c3`, 'f8'), undefined, 'our own probe');
+  });
+
+  test('a sweep matches only names made with exactly its prefix, not a longer prefix that starts with it', async () => {
+    const dead = await deadPid();
+    // [longer prefix, shorter prefix]: the reviewer's case and the default prefix's neighbours
+    for (const [long, short] of [['rcq0', 'rcq'], ['f80', 'f8'], ['f81', 'f8'], ['f8z', 'f8'], ['ab', 'a']] as const) {
+      const longDead = labName(long, dead, 'zz', 0);
+      const shortDead = labName(short, dead, 'zz', 0);
+      const names = [longDead, shortDead, labName(long, 1, 'zz', 0), labName(short, 1, 'zz', 0)];
+      assert.deepEqual(staleNames(names, short), [shortDead], `${short} sweeps only its own`);
+      assert.deepEqual(staleNames(names, long), [longDead], `${long} sweeps only its own`);
+    }
+    // uniqueName with a longer prefix, read with the shorter one: never a "pid"
+    assert.equal(staleOwner(uniqueName('rcq0'), 'rcq'), undefined);
+    assert.equal(Buffer.byteLength(uniqueName('abcd')), 15);
   });
 });
 
@@ -357,12 +382,11 @@ labTest('two labs in parallel do not collide', async () => {
 });
 
 labTest('a stale namespace of a dead process is swept by Lab.create', async () => {
-  const child = spawn(process.execPath, ['-e', '0']);
-  await once(child, 'exit');
-  const stale = `fsw${child.pid!.toString(36).padStart(5, '0')}zz${process.pid.toString(36)}`;
+  // counter = our pid: parallel runs of this file must not collide
+  const stale = labName('fsw', await deadPid(), 'zz', process.pid % 36 ** 4);
   execFileSync('ip', ['netns', 'add', stale]);
   // pid 1 is alive: not ours to remove (random suffix: parallel runs of this file must not collide)
-  const keep = `fsw${(1).toString(36).padStart(5, '0')}${Math.random().toString(36).slice(2, 4).padEnd(2, '0')}${process.pid.toString(36)}`;
+  const keep = labName('fsw', 1, Math.random().toString(36).slice(2, 4).padEnd(2, '0'), process.pid % 36 ** 4);
   execFileSync('ip', ['netns', 'add', keep]);
   try {
     const lab = await Lab.create({ prefix: 'fsw' });
@@ -372,6 +396,23 @@ labTest('a stale namespace of a dead process is swept by Lab.create', async () =
   } finally {
     execFileSync('ip', ['netns', 'del', keep]);
     if (netnsList().includes(stale)) execFileSync('ip', ['netns', 'del', stale]);
+  }
+});
+
+labTest('Lab.create does not sweep the live lab of another process whose prefix starts with its own', async () => {
+  // The child's names are 'fsp0' + pid + ...: read with prefix 'fsp', the old format took
+  // '0' + 4 pid chars for a pid, found it dead and deleted the child's namespaces.
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(fixture('abandon.ts')), 'wait', 'fsp0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exit = once(child, 'exit');
+  try {
+    const made = JSON.parse(await firstLine(child)) as { namespaces: string[]; rootLink: string };
+    const lab = await Lab.create({ prefix: 'fsp' });
+    await lab.close();
+    for (const n of made.namespaces) assert.equal(netnsList().includes(n), true, `${n} of the live 'fsp0' lab was swept`);
+    assert.equal(rootLinkNames().includes(made.rootLink), true);
+  } finally {
+    child.kill('SIGTERM');
+    await exit;
   }
 });
 

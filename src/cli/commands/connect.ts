@@ -1,8 +1,8 @@
 // `fe80 connect ENDPOINT`: like nc, over a scoped endpoint. stdin goes to the peer, the peer to
-// stdout, the chosen interface to stderr; end of stdin half-closes the connection.
-import { readFileSync } from 'node:fs';
+// stdout, the chosen interface to stderr; each direction ends on its own (half-close both ways).
+import { readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
-import { EXIT, parse, UsageError, type Command, type Io } from '../command.js';
+import { EXIT, parse, readInput, UsageError, type Command, type Io } from '../command.js';
 import { connect, connectTLS, type ConnectOptions, type TLSConnectOptions } from '../../net/index.js';
 
 const help = `usage: fe80 connect ENDPOINT [options]
@@ -10,7 +10,8 @@ const help = `usage: fe80 connect ENDPOINT [options]
 Connects to ENDPOINT ('[fe80::1%eth0]:8080', '[fe80::1%3]:8080', '[fe80::1]:8080' with --zone)
 and works like nc: stdin is sent to the peer, what the peer sends goes to stdout, and
 "connected to [fe80::1%eth0]:8080 via eth0" goes to stderr. End of stdin half-closes the
-connection; the command ends when the peer closes.
+connection (the peer sees end of data); when the peer half-closes, stdout ends and stdin keeps
+being sent. The command ends when both directions are done, or the connection fails.
 
 options:
   --zone auto|IFACE     the zone for an endpoint written without one; 'auto' races every
@@ -32,7 +33,13 @@ function ms(value: string | undefined, name: string): number | undefined {
   return Number(value);
 }
 
-/** Pipes stdin <-> socket until the peer closes; resolves with the exit code. */
+/**
+ * Pipes stdin -> socket and socket -> stdout, each direction ending on its own: end of stdin
+ * half-closes the socket, the peer's FIN ends stdout. Needs a socket with `allowHalfOpen`, or
+ * Node ends our side at the peer's FIN and the rest of stdin is lost. Resolves with the exit code
+ * when the socket closes: after both directions are done (Node destroys a socket whose both
+ * sides ended), or on an error or reset.
+ */
 export function relay(socket: Socket, io: Io): Promise<number> {
   return new Promise((resolve) => {
     let failed = false;
@@ -40,7 +47,7 @@ export function relay(socket: Socket, io: Io): Promise<number> {
       failed = true;
       io.stderr.write(`fe80: connection error: ${error.message}\n`);
     });
-    socket.pipe(io.stdout, { end: false });
+    socket.pipe(io.stdout); // ends stdout at the peer's FIN
     io.stdin.pipe(socket); // ends (half-closes) the socket when stdin ends
     socket.once('close', () => {
       io.stdin.unpipe(socket);
@@ -67,7 +74,7 @@ const command: Command = {
     if (!values.tls && (values.servername !== undefined || values.ca !== undefined || values.insecure)) {
       throw new UsageError('--servername, --ca and --insecure need --tls');
     }
-    const options: ConnectOptions = {};
+    const options: ConnectOptions = { allowHalfOpen: true }; // the peer may stop sending before stdin ends
     if (values.zone !== undefined) options.zone = values.zone;
     const delay = ms(values['attempt-delay'], '--attempt-delay');
     if (delay !== undefined) options.attemptDelay = delay;
@@ -78,7 +85,8 @@ const command: Command = {
     if (values.tls) {
       const tlsOptions: TLSConnectOptions = { ...options };
       if (values.servername !== undefined) tlsOptions.servername = values.servername;
-      if (values.ca !== undefined) tlsOptions.ca = readFileSync(values.ca);
+      const ca = values.ca;
+      if (ca !== undefined) tlsOptions.ca = await readInput(ca, () => readFile(ca));
       if (values.insecure) tlsOptions.rejectUnauthorized = false;
       socket = await connectTLS(target, tlsOptions);
     } else {

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
-import { EXIT, UsageError, parse, type Command, type Io } from '../command.js';
+import { EXIT, UsageError, parse, readInput, type Command, type Io } from '../command.js';
 import { Fe80Error } from '../../errors.js';
 import { createDispatcher, fetch, type Fe80DispatcherOptions, type Fe80FetchInit } from '../../http/index.js';
 
@@ -62,14 +62,6 @@ async function readStdin(io: Io): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks);
-}
-
-async function readInput(what: string, read: () => Promise<Buffer>): Promise<Buffer> {
-  try {
-    return await read();
-  } catch (error) {
-    throw new Fe80Error('ERR_INVALID_ARGUMENT', `cannot read ${what}: ${(error as Error).message}`, { cause: error });
-  }
 }
 
 async function body(data: readonly string[], io: Io): Promise<Buffer> {

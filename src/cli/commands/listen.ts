@@ -14,8 +14,10 @@ Listens on ENDPOINT ('[fe80::1%eth0]:8080') or on the link-local address of IFAC
 [fe80::2%eth0]:51234" on stderr (the peer with its zone).
 
 Without --echo it works like nc -l: it accepts one connection, sends stdin to it and writes
-what it receives to stdout, and ends when that connection closes. With --echo it serves every
-connection, sending back what it receives, until interrupted.
+what it receives to stdout. End of stdin half-closes the connection (the peer sees end of
+data) and what the peer sends is still received; when the peer half-closes, stdout ends and
+stdin keeps being sent. It ends when both directions are done, or the connection fails.
+With --echo it serves every connection, sending back what it receives, until interrupted.
 
 options:
   --interface IFACE     listen on this interface's IPv6 link-local address
@@ -85,7 +87,8 @@ const command: Command = {
         server?.close(); // like nc -l: one connection
         relay(socket, io).then(resolve, reject);
       };
-      listen(target, {}, onConnection).then(
+      // allowHalfOpen: the peer may stop sending (its FIN) before our stdin ends; see relay()
+      listen(target, { allowHalfOpen: true }, onConnection).then(
         (s) => {
           server = s;
           io.stderr.write(`listening on ${s.fe80?.endpoint.toString() ?? '?'}\n`);

@@ -1,7 +1,7 @@
 // `fe80 parse [--as address|endpoint|url] [--json] INPUT... | -`: validate and canonicalise
-// addresses, endpoints and URLs. With `-`, one input per line from stdin, streamed (readline in,
+// addresses, endpoints and URLs. With `-`, one input per line from stdin, streamed (chunks in,
 // writeLine with backpressure out), so a 100,000-line config check never sits in memory at once.
-import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { EXIT, UsageError, parse, writeLine, type Command, type Io } from '../command.js';
 import { Fe80Error } from '../../errors.js';
 import { Endpoint, parseUrl, ScopedAddress, type ParsedUrl } from '../../addr/index.js';
@@ -12,7 +12,8 @@ const help = `usage: fe80 parse [--as address|endpoint|url] [--json] INPUT...
 Validate each INPUT and print its canonical form, one per line: RFC 5952 text with the zone
 kept verbatim (fe80::1%eth0), [address%zone]:port for endpoints, and for URLs the RFC 6874
 form with the zone as %25zone. With '-', read one input per line from standard input (streamed;
-lines are taken as they are, without trimming). Invalid inputs are reported on stderr as
+lines end at LF, one CR before it is dropped (CRLF files), and are otherwise taken as they are,
+without trimming: a lone CR stays part of the line). Invalid inputs are reported on stderr as
 "fe80 parse: <message> [CODE]" (with a hint in parentheses when there is one); the others are
 still printed. Hints for valid inputs (a zone that looks URL-encoded, a ':port' in a zone) go
 to stderr too.
@@ -116,6 +117,31 @@ function evaluate(input: string, kind: Kind | undefined): { result: Result; cano
   }
 }
 
+/**
+ * The lines of `input`, split at '\n' only, one '\r' before it dropped. Not readline: it also
+ * ends a line at a lone '\r', which would turn 'fe80::1%a\rb' into a valid address plus a
+ * stray 'b' (and --json rows would no longer match input lines). The loop pulls the next chunk
+ * only when the caller has taken every line of this one, so backpressure reaches stdin.
+ */
+export async function* lines(input: Readable): AsyncGenerator<string> {
+  input.setEncoding('utf8');
+  let partial = '';
+  for await (const chunk of input as AsyncIterable<string>) {
+    let start = 0;
+    for (let end = chunk.indexOf('\n'); end >= 0; end = chunk.indexOf('\n', start)) {
+      yield withoutCr(partial + chunk.slice(start, end));
+      partial = '';
+      start = end + 1;
+    }
+    partial += chunk.slice(start);
+  }
+  if (partial !== '') yield withoutCr(partial); // a last line without '\n', as readline gives it
+}
+
+function withoutCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
 async function one(input: string, kind: Kind | undefined, json: boolean, io: Io): Promise<boolean> {
   const { result, canonical, hint } = evaluate(input, kind);
   if (json) {
@@ -146,8 +172,7 @@ const command: Command = {
         ok = (await one(input, kind, json, io)) && ok;
         continue;
       }
-      const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
-      for await (const line of lines) ok = (await one(line, kind, json, io)) && ok;
+      for await (const line of lines(io.stdin)) ok = (await one(line, kind, json, io)) && ok;
     }
     return ok ? EXIT.OK : EXIT.FAIL;
   },
