@@ -23,7 +23,8 @@ function usage(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  // `fe80 help parse` is `fe80 parse --help`, as git and go do
+  const [name, ...rest] = argv[0] === 'help' && argv.length > 1 ? [argv[1] as string, '--help'] : argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? process.stderr : process.stdout).write(usage());
     return name === undefined ? EXIT.USAGE : EXIT.OK;

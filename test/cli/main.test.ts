@@ -30,6 +30,13 @@ describe('-h/--help', () => {
     });
   }
 
+  test("'fe80 help parse' prints parse's help, as 'fe80 parse --help'", async () => {
+    const [a, b] = await Promise.all([fe80(['help', 'parse']), fe80(['parse', '--help'])]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(a.stdout, b.stdout);
+    assert.match(a.stdout, /^usage: fe80 parse/);
+  });
+
   test("'fe80 parse -- --help' parses \"--help\" as an input", async () => {
     const r = await fe80(['parse', '--', '--help']);
     assert.equal(r.code, 1);

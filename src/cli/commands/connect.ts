@@ -24,7 +24,7 @@ options:
   --insecure            with --tls: do not check the certificate
   -h, --help            this help
 
-exit status: 0 connection closed normally, 1 could not connect or connection error, 2 usage
+exit status: 0 connection closed normally, 1 could not connect or connection error, 2 usage, 141 stdout closed
 `;
 
 function ms(value: string | undefined, name: string): number | undefined {

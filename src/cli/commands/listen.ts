@@ -8,8 +8,10 @@ import { relay } from './connect.js';
 
 const help = `usage: fe80 listen ENDPOINT [options]
        fe80 listen --interface IFACE --port N [options]
+       fe80 listen --port N [options]
 
-Listens on ENDPOINT ('[fe80::1%eth0]:8080') or on the link-local address of IFACE, prints
+Listens on ENDPOINT ('[fe80::1%eth0]:8080'), on the link-local address of IFACE, or with
+--port alone on every address ('[::]', as nc -l -p N), prints
 "listening on [fe80::1%eth0]:8080" and, for each connection, "connection from
 [fe80::2%eth0]:51234" on stderr (the peer with its zone).
 
@@ -25,7 +27,7 @@ options:
   --echo                echo every connection instead of piping the first one
   -h, --help            this help
 
-exit status: 0 ok, 1 cannot listen or connection error, 2 usage
+exit status: 0 ok, 1 cannot listen or connection error, 2 usage, 141 stdout closed
 `;
 
 function portOf(value: string | undefined): number | undefined {
