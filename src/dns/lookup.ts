@@ -84,6 +84,13 @@ function defaultOrder(): ResultOrder {
   return order === 'ipv4first' || order === 'ipv6first' ? order : 'verbatim';
 }
 
+/** dns.lookup's rule: a falsy hostname (null, undefined, '') resolves to nothing (DEP0118); else a string. */
+function checkHostname(hostname: unknown): string {
+  if (!hostname) return '';
+  if (typeof hostname !== 'string') throw invalid(`the hostname must be a string, got ${typeof hostname}`);
+  return hostname;
+}
+
 /** Validates the call options as dns.lookup does (it throws synchronously for these). */
 function normalizeCall(options: unknown): Call {
   let family: unknown = 0;
@@ -98,8 +105,8 @@ function normalizeCall(options: unknown): Call {
     family = o.family ?? 0;
     hints = o.hints ?? 0;
     all = o.all ?? false;
-    order = o.order;
-    verbatim = o.verbatim;
+    order = o.order ?? undefined; // null is "not given", as in dns.lookup
+    verbatim = o.verbatim ?? undefined;
   }
   if (family === 'IPv4') family = 4;
   else if (family === 'IPv6') family = 6;
@@ -253,10 +260,10 @@ export function createLookup(options: CreateLookupOptions = {}): Fe80Lookup {
       options = {};
     }
     if (typeof callback !== 'function') throw invalid('the lookup callback must be a function');
-    if (typeof hostname !== 'string') throw invalid(`the hostname must be a string, got ${typeof hostname}`);
+    const host = checkHostname(hostname);
     const call = normalizeCall(options);
     const cb = callback;
-    run(hostname, call).then(
+    run(host, call).then(
       (list) => {
         process.nextTick(() => {
           if (call.all) cb(null, list);
@@ -270,15 +277,11 @@ export function createLookup(options: CreateLookupOptions = {}): Fe80Lookup {
     );
   }
 
+  // Invalid arguments throw synchronously, as dns.promises.lookup does.
   function promise(hostname: string, options?: number | LookupCallOptions): Promise<LookupAddress | LookupAddress[]> {
-    let call: Call;
-    try {
-      if (typeof hostname !== 'string') throw invalid(`the hostname must be a string, got ${typeof hostname}`);
-      call = normalizeCall(options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return run(hostname, call).then((list) => {
+    const host = checkHostname(hostname);
+    const call = normalizeCall(options);
+    return run(host, call).then((list) => {
       if (call.all) return list;
       const first = list[0];
       if (first === undefined) return { address: null as unknown as string, family: call.family === 6 ? 6 : 4 };

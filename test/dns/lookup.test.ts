@@ -86,6 +86,13 @@ describe('lookup: literals', () => {
     assert.deepEqual(await call(local, ''), { err: null, address: null, family: 4 });
     assert.deepEqual(await call(local, '', { family: 6 }), { err: null, address: null, family: 6 });
     assert.deepEqual((await call(local, '', { all: true })).address, []);
+    // a falsy hostname is an empty one (DEP0118); null order/verbatim are "not given"
+    assert.deepEqual(await call(local, null as unknown as string), { err: null, address: null, family: 4 });
+    assert.deepEqual(await call(local, undefined as unknown as string, { order: null, verbatim: null } as unknown as dns.LookupOptions), {
+      err: null,
+      address: null,
+      family: 4,
+    });
   });
 });
 
@@ -129,7 +136,10 @@ describe('lookup: signature and options', () => {
     assert.deepEqual(await p('192.0.2.1'), { address: '192.0.2.1', family: 4 });
     assert.deepEqual(await p('::1', { all: true }), [{ address: '::1', family: 6 }]);
     await assert.rejects(local.promise('fe80::1'), { code: 'ERR_ZONE_REQUIRED' });
-    await assert.rejects(local.promise(5 as unknown as string), { code: 'ERR_INVALID_ARGUMENT' });
+    // invalid arguments throw synchronously, as dns.promises.lookup does
+    assert.throws(() => local.promise(5 as unknown as string), { code: 'ERR_INVALID_ARGUMENT' });
+    assert.throws(() => local.promise('x', { family: 9 as 4 }), { code: 'ERR_INVALID_ARGUMENT' });
+    assert.deepEqual(await local.promise(null as unknown as string), { address: null, family: 4 });
   });
 });
 
