@@ -24,6 +24,8 @@ export interface MdnsCacheOptions {
 
 export class MdnsCache {
   readonly #entries = new Map<string, CachedRecord[]>();
+  /** (interface, name, type) a completed query asked for and got no record of: key -> expiry (ms) */
+  readonly #absent = new Map<string, number>();
   readonly #max: number;
   readonly #now: () => number;
   #size = 0;
@@ -55,6 +57,7 @@ export class MdnsCache {
       list = [];
       this.#entries.set(key, list);
     }
+    this.#absent.delete(key);
     const before = list.length;
     list = list.filter((r) => r.expires > now && !(cacheFlush && r.received < now - 1000) && !r.address.equals(record.address));
     this.#size += list.length - before;
@@ -80,6 +83,29 @@ export class MdnsCache {
     return fresh.filter((r) => r.ttl > 0);
   }
 
+  /**
+   * Notes that a query which got answers for a name on `iface` got none of `type` (a host that
+   * publishes only AAAA): for `ttl` seconds that type counts as answered, so an A+AAAA lookup is
+   * served from the cache instead of waiting out a query nobody answers (the role NSEC records
+   * play in RFC 6762 §6.1, which responders do not always send).
+   */
+  markAbsent(iface: string, nameKey: string, type: 'A' | 'AAAA', ttl: number): void {
+    const key = MdnsCache.#key(iface, nameKey, type);
+    this.#absent.delete(key); // re-inserted last: Map order is age order for the bound below
+    this.#absent.set(key, this.#now() + ttl * 1000);
+    if (this.#absent.size > this.#max) this.#absent.delete(this.#absent.keys().next().value as string);
+  }
+
+  /** Reports whether `type` is known to be absent for (interface, name) (see markAbsent). */
+  absent(iface: string, nameKey: string, type: 'A' | 'AAAA'): boolean {
+    const key = MdnsCache.#key(iface, nameKey, type);
+    const expires = this.#absent.get(key);
+    if (expires === undefined) return false;
+    if (expires > this.#now()) return true;
+    this.#absent.delete(key);
+    return false;
+  }
+
   /** Remaining TTL of a record in whole seconds (0 when expired). */
   remaining(record: CachedRecord): number {
     return Math.max(0, Math.floor((record.expires - this.#now()) / 1000));
@@ -97,6 +123,7 @@ export class MdnsCache {
 
   clear(): void {
     this.#entries.clear();
+    this.#absent.clear();
     this.#size = 0;
   }
 
@@ -127,7 +154,7 @@ const KNOWN_ANSWER_FRACTION = 0.5;
 export interface CachePlan {
   /** records usable as answers: more than 20% of their TTL left (§5.2) */
   answers: CachedRecord[];
-  /** requested types with no usable record: the interface must be queried */
+  /** requested types with no usable record and not known to be absent: the interface must be queried */
   missing: ('A' | 'AAAA')[];
   /** records to list in the query's answer section: more than half their TTL left (§7.1) */
   known: KnownAnswer[];
@@ -143,7 +170,7 @@ export function planFromCache(cache: MdnsCache, iface: string, nameKey: string, 
   for (const type of types) {
     const records = cache.get(iface, nameKey, type);
     const usable = records.filter((r) => !cache.stale(r, REFRESH_FRACTION));
-    if (usable.length === 0) plan.missing.push(type);
+    if (usable.length === 0 && !cache.absent(iface, nameKey, type)) plan.missing.push(type);
     plan.answers.push(...usable);
     for (const r of records) {
       if (!cache.stale(r, KNOWN_ANSWER_FRACTION)) plan.known.push({ name: r.name, type, ttl: cache.remaining(r), data: r.address.address });

@@ -220,6 +220,8 @@ class MdnsQuery {
   readonly #signal: AbortSignal | undefined;
   readonly #results = new Map<string, MdnsResult[]>();
   readonly #answered = new Set<string>();
+  /** interfaces the network was asked on (not answered from the cache alone) */
+  readonly #queried = new Set<string>();
   readonly #legs: Leg[] = [];
   #resolve: ((r: MdnsResult[]) => void) | undefined;
   #reject: ((e: Error) => void) | undefined;
@@ -275,6 +277,7 @@ class MdnsQuery {
         this.#answered.add(iface.name);
         continue;
       }
+      this.#queried.add(iface.name);
       const packet = queryPacket(this.#qname, this.#types, plan?.known ?? []);
       if (this.#transport !== 'ipv4' && iface.linkLocal !== undefined) legs.push(new Leg(this, iface, 6, packet));
       if (this.#transport !== 'ipv6' && ipv4Of(iface) !== undefined) legs.push(new Leg(this, iface, 4, packet));
@@ -423,6 +426,24 @@ class MdnsQuery {
     list.push({ address, interface: iface.name, ttl, name: owner });
   }
 
+  /**
+   * On each interface the network was asked on and answered for this name, the requested types
+   * that got no record are noted as absent for as long as the shortest answer lives (see
+   * MdnsCache.markAbsent).
+   */
+  #noteAbsentTypes(): void {
+    const cache = this.#cache;
+    if (cache === undefined || this.#types.length < 2) return;
+    for (const name of this.#queried) {
+      const list = this.#results.get(name);
+      if (list === undefined || list.length === 0) continue;
+      const ttl = Math.min(...list.map((r) => r.ttl));
+      for (const type of this.#types) {
+        if (!list.some((r) => r.address.family === (type === 'A' ? 4 : 6))) cache.markAbsent(name, this.#key, type, ttl);
+      }
+    }
+  }
+
   #release(leg: Leg): void {
     const socket = leg.socket;
     leg.socket = undefined;
@@ -443,7 +464,10 @@ class MdnsQuery {
       const list = this.#results.get(iface.name);
       if (list !== undefined) out.push(...list);
     }
-    if (out.length > 0) return resolve(out);
+    if (out.length > 0) {
+      this.#noteAbsentTypes();
+      return resolve(out);
+    }
     const names = this.#interfaces.map((i) => i.name).join(', ');
     const failed = this.#legs.filter((l) => l.failure !== undefined);
     if (failed.length > 0 && failed.length === this.#legs.length) {

@@ -48,8 +48,9 @@ function checkSocketOptions(o: tls.ConnectionOptions): void {
   const { highWaterMark } = o as { highWaterMark?: unknown }; // passed on to the TLSSocket, not in the type
   if (highWaterMark !== undefined && highWaterMark !== null) checkInteger(highWaterMark, 'highWaterMark', 0, Number.MAX_SAFE_INTEGER);
   if (o.enableTrace !== undefined && o.enableTrace !== null) checkBoolean(o.enableTrace, 'enableTrace');
-  if (o.pskCallback !== undefined && typeof o.pskCallback !== 'function') throw invalid('pskCallback', 'a function', o.pskCallback);
-  if (o.secureContext !== undefined && !(o.secureContext instanceof NodeSecureContext)) {
+  // null counts as not given, as in tls.connect (`options.secureContext || createSecureContext(...)`)
+  if (o.pskCallback != null && typeof o.pskCallback !== 'function') throw invalid('pskCallback', 'a function', o.pskCallback);
+  if (o.secureContext != null && !(o.secureContext instanceof NodeSecureContext)) {
     throw invalid('secureContext', 'a context from tls.createSecureContext', o.secureContext);
   }
 }
@@ -57,7 +58,7 @@ function checkSocketOptions(o: tls.ConnectionOptions): void {
 /** The secure context tls.connect would build from `options` (same defaults), or ERR_INVALID_ARGUMENT. */
 function secureContextOf(options: tls.ConnectionOptions): tls.SecureContext {
   checkSocketOptions(options);
-  if (options.secureContext !== undefined) return options.secureContext;
+  if (options.secureContext != null) return options.secureContext;
   try {
     return tls.createSecureContext(options);
   } catch (error) {

@@ -142,6 +142,24 @@ describe('planFromCache: per record type, known answers (RFC 6762 §5.2, §7.1)'
       assert.deepEqual(planFromCache(cache, 'wlan0', 'h.local', c.types).answers, [], 'per interface');
     });
   }
+
+  test('a type marked absent is not missing until the mark expires; a record of that type clears it', () => {
+    let now = 1_000_000;
+    const cache = new MdnsCache({ now: () => now });
+    cache.add('eth0', 'h.local', { address: A('fe80::2%eth0'), name: 'h.local', type: 'AAAA', ttl: 100 });
+    assert.deepEqual(planFromCache(cache, 'eth0', 'h.local', ['AAAA', 'A']).missing, ['A']);
+    cache.markAbsent('eth0', 'h.local', 'A', 60);
+    assert.deepEqual(planFromCache(cache, 'eth0', 'h.local', ['AAAA', 'A']).missing, []);
+    assert.deepEqual(planFromCache(cache, 'wlan0', 'h.local', ['A']).missing, ['A'], 'per interface');
+    now += 61_000;
+    assert.deepEqual(planFromCache(cache, 'eth0', 'h.local', ['AAAA', 'A']).missing, ['A'], 'the mark expired');
+    cache.markAbsent('eth0', 'h.local', 'A', 60);
+    cache.add('eth0', 'h.local', { address: A('192.0.2.7'), name: 'h.local', type: 'A', ttl: 100 });
+    assert.equal(cache.absent('eth0', 'h.local', 'A'), false, 'a record of the type clears the mark');
+    cache.markAbsent('eth0', 'x.local', 'A', 60);
+    cache.clear();
+    assert.equal(cache.absent('eth0', 'x.local', 'A'), false);
+  });
 });
 
 describe('isOnLink (RFC 6762 §11)', () => {

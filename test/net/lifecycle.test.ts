@@ -109,6 +109,10 @@ describe('connectTLS: TLS options are checked before any connection exists', () 
       assert.equal(socket.alpnProtocol, 'h2');
       assert.equal(socket.getProtocol(), 'TLSv1.3');
       socket.destroy();
+      // null means "not given", as for tls.connect
+      const nulls = await connectTLS(`[::1]:${port}`, { ca: cert, secureContext: null, pskCallback: null } as unknown as tls.ConnectionOptions);
+      assert.equal(nulls.authorized, true);
+      nulls.destroy();
     } finally {
       await closeServer(server);
     }
