@@ -5,8 +5,9 @@
 //                                   percent-decoded (`%25en%30` -> `en0`), like curl
 //   http://[fe80::1%eth0]:8080/     bare '%' as people type it (RFC 9844 §5 UI form), verbatim;
 //                                   so `[fe80::1%25]` is zone "25" and `[fe80::1%12]` zone "12"
-// A zone is accepted only where it means something (allowsZone(): link-local, scoped multicast;
-// RFC 6874 §4, RFC 4007 §11.1); `http://[::1%25.example.com]/` (CVE-2025-22870) is refused.
+// A zone is accepted only where a socket uses it to pick the link (requiresZone(): link-local
+// unicast, interface-/link-local multicast; RFC 6874 §4, RFC 4007 §11.1);
+// `http://[::1%25.example.com]/` (CVE-2025-22870) is refused.
 import { Fe80Error, quote } from '../errors.js';
 import { clip, parseError, reasonText } from './parse-error.js';
 import { res } from './parse.js';
@@ -212,10 +213,12 @@ export function parseUrl(input: string | URL): ParsedUrl {
     throw fail(`zone must not contain ${describeZoneChar(zone.charCodeAt(bad))}`, pos);
   }
   address = address.withZone(zone);
-  // `::` takes a zone as a socket's local address, never as a URL's destination
-  if (!address.allowsZone() || address.isUnspecified()) {
+  // A URL names a destination: a zone is kept only where a socket uses it to pick the link
+  // (link-local unicast, interface-/link-local multicast; requiresZone()). `::` is no destination,
+  // and for site-local or wider multicast the kernel routes by its table whatever the zone.
+  if (!address.requiresZone()) {
     throw fail(
-      `a zone is only accepted on a link-local or scoped multicast address; ${address.address} has ${address.scope()} scope (RFC 6874 §4, RFC 4007 §11.1)`,
+      `a zone is only accepted on a link-local address or interface-/link-local multicast; ${address.address} has ${address.scope()} scope (RFC 6874 §4, RFC 4007 §11.1)`,
       addrEnd,
       'zones on loopback or global addresses are refused so that no host pattern can match text after "%" (CVE-2025-22870)',
     );

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { createDialer, type Dialer } from './dial.js';
 import type { HttpDialOptions, HttpZoneOptions } from './options.js';
+import { invalid } from '../net/validate.js';
 
 export interface Fe80AgentOptions extends HttpZoneOptions {
   /** ms for a whole connect, racing included (default: none) */
@@ -105,6 +106,8 @@ export class Fe80HttpsAgent extends https.Agent {
 export function createAgent(options?: Fe80HttpAgentOptions & { protocol?: 'http:' }): Fe80HttpAgent;
 export function createAgent(options: Fe80HttpsAgentOptions & { protocol: 'https:' }): Fe80HttpsAgent;
 export function createAgent(options: (Fe80HttpAgentOptions | Fe80HttpsAgentOptions) & { protocol?: 'http:' | 'https:' } = {}): Fe80HttpAgent | Fe80HttpsAgent {
+  if (typeof options !== 'object' || options === null) throw invalid('options', 'an object', options);
   const { protocol, ...rest } = options;
+  if (protocol !== undefined && protocol !== 'http:' && protocol !== 'https:') throw invalid('protocol', "'http:' or 'https:'", protocol);
   return protocol === 'https:' ? new Fe80HttpsAgent(rest) : new Fe80HttpAgent(rest);
 }

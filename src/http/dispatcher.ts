@@ -10,6 +10,7 @@ import { createConnector } from './connector.js';
 import type { InterfaceRegistry } from '../iface/index.js';
 import type { HttpDialOptions, HttpZoneOptions } from './options.js';
 import { zoneKey } from './zone-guard.js';
+import { checkMs, invalid } from '../net/validate.js';
 
 export interface Fe80DispatcherOptions extends HttpDialOptions {
   /** undici Agent options applied to every pool (keepAliveTimeout, connections, pipelining, ...). */
@@ -55,6 +56,8 @@ export class Fe80Dispatcher extends DispatcherBase {
   constructor(options: Fe80DispatcherOptions = {}) {
     super();
     loadUndici();
+    if (typeof options !== 'object' || options === null) throw invalid('options', 'an object', options);
+    if (options.connectTimeout !== undefined) checkMs(options.connectTimeout, 'connectTimeout');
     this.#options = { connectTimeout: 10_000, ...options };
     const signal = options.signal === undefined ? this.#dials.signal : AbortSignal.any([options.signal, this.#dials.signal]);
     setMaxListeners(0, signal); // one listener per connect in progress, however many

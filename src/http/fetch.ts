@@ -77,8 +77,9 @@ export async function fetch(input: string | URL | Request, init?: Fe80FetchInit 
       const from = displayUrl(target);
       if (mode === 'error') throw new Fe80Error('ERR_HTTP', `${from} redirects to ${quote(location)} and redirect is 'error'`, { input: location });
       if (hops >= maxRedirects) throw new Fe80Error('ERR_HTTP', `${from}: more than ${maxRedirects} redirects`, { input: location });
-      const inherited = inheritedZone(target, arrival);
-      const next = resolveTarget(locationUrl(location, target), inherited === undefined ? options : { ...options, zone: inherited });
+      const nextUrl = locationUrl(location, target);
+      const inherited = inheritedZone(target, nextUrl, arrival);
+      const next = resolveTarget(nextUrl, inherited === undefined ? options : { ...options, zone: inherited });
       headers ??= new Headers(rest.headers ?? request?.headers);
       if (changesToGet(response.status, method)) {
         method = 'GET';

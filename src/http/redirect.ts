@@ -1,5 +1,6 @@
 // Redirect rules for fetch (WHATWG Fetch §4.4 "HTTP-redirect fetch"), applied by fe80 itself
 // because a Location such as `http://[fe80::2%25eth0]/` cannot go through undici's WHATWG URL.
+import { parseUrl } from '../addr/index.js';
 import type { Arrival } from './arrival.js';
 import type { HttpTarget } from './target.js';
 import { zoneKey } from './zone-guard.js';
@@ -24,12 +25,23 @@ export function locationUrl(location: string, current: HttpTarget): string {
 }
 
 /**
- * The zone policy for the next hop: a zone-free link-local Location (relative ones included) is
- * on the link the redirect came from, because the server cannot know the client's zone names.
- * That link is the interface the response actually came over (`arrival`, known for a host name or
- * a raced zone list only from the socket), else the target's single zone.
+ * The zone policy for the next hop, given the next URL as `locationUrl` made it: a Location on
+ * the same host (relative ones included) or at a zone-free link-local literal is on the link the
+ * redirect came from, because the server cannot know the client's zone names. That link is the
+ * interface the response actually came over (`arrival`, known for a host name or a raced zone
+ * list only from the socket), else the target's single zone. Any other Location (another name, a
+ * zoned or routed literal) gets the caller's own zone options: undefined here.
  */
-export function inheritedZone(current: HttpTarget, arrival?: Arrival): string | undefined {
+export function inheritedZone(current: HttpTarget, next: string, arrival?: Arrival): string | undefined {
+  let parsed: ReturnType<typeof parseUrl>;
+  try {
+    parsed = parseUrl(next);
+  } catch {
+    return undefined; // resolveTarget reports it
+  }
+  const sameHost = parsed.zone === undefined && parsed.url.hostname.toLowerCase() === current.url.hostname.toLowerCase();
+  const zoneFreeLinkLocal = parsed.zone === undefined && parsed.address?.requiresZone() === true;
+  if (!sameHost && !zoneFreeLinkLocal) return undefined;
   if (arrival?.interface !== undefined) return arrival.interface;
   return typeof current.zone === 'string' ? current.zone : undefined;
 }

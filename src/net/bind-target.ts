@@ -2,12 +2,12 @@
 // interface (`{ interface: 'eth0', port }` = that interface's link-local address), a host, or
 // just a port (every address).
 import { Endpoint, ScopedAddress } from '../addr/index.js';
-import { Fe80Error, quote } from '../errors.js';
+import { Fe80Error, isFe80Error, quote } from '../errors.js';
 import type { InterfaceInfo, InterfaceRegistry } from '../iface/index.js';
 import { withTargetZone } from './target.js';
 import { tcpCanUse, tcpZoneUnsupported } from './node-zone.js';
 import { checkPort, invalid } from './validate.js';
-import { resolveZones, usableInterface } from './zone-policy.js';
+import { resolveZones, usableInterface, zoneRequired } from './zone-policy.js';
 
 export type BindTarget =
   | string
@@ -36,7 +36,13 @@ function fromAddress(address: ScopedAddress, port: number, reg: InterfaceRegistr
       { input: address.toString() },
     );
   }
-  const [c] = resolveZones(address, { registry: reg });
+  let c: ReturnType<typeof resolveZones>[number] | undefined;
+  try {
+    [c] = resolveZones(address, { registry: reg });
+  } catch (error) {
+    if (isFe80Error(error, 'ERR_ZONE_REQUIRED')) throw zoneRequired(address, reg, port, 'bind');
+    throw error;
+  }
   if (c === undefined) throw new Fe80Error('ERR_INVALID_ARGUMENT', `no address to bind for ${address.toString()}`);
   return checked({ host: c.host, port, interface: c.interface }, tcp);
 }

@@ -63,8 +63,10 @@ function peerInfo(socket: net.Socket, reg: InterfaceRegistry): PeerInfo {
  * A `net.Server` whose accepted sockets have `socket.fe80` (peer and local endpoints with zones).
  * Listen with `listen(target, { server })` (scoped targets) or the usual `server.listen`.
  */
-export function createServer(options?: ServerOptions, handler?: ConnectionHandler): Fe80Server {
-  const o = checkObject(options, 'options');
+export function createServer(options?: ServerOptions | ConnectionHandler, handler?: ConnectionHandler): Fe80Server {
+  // net.createServer(handler), Node's two-argument form, too
+  if (typeof options === 'function' && handler === undefined) [options, handler] = [undefined, options];
+  const o = checkObject(options as ServerOptions | undefined, 'options');
   if (handler !== undefined && typeof handler !== 'function') throw invalid('handler', 'a function', handler);
   const reg = registryOf(o);
   const netOptions: net.ServerOpts = { ...o };
@@ -118,8 +120,9 @@ function checkReusable(server: Fe80Server, handler: unknown): void {
  *   socket.end('hello\n');
  * });
  */
-export async function listen(target: BindTarget, options?: ListenOptions, handler?: ConnectionHandler): Promise<Fe80Server> {
-  const o = checkObject(options, 'options');
+export async function listen(target: BindTarget, options?: ListenOptions | ConnectionHandler, handler?: ConnectionHandler): Promise<Fe80Server> {
+  if (typeof options === 'function' && handler === undefined) [options, handler] = [undefined, options]; // listen(target, handler)
+  const o = checkObject(options as ListenOptions | undefined, 'options');
   const reg = registryOf(o);
   const backlog = checkInteger(o.backlog, 'backlog', 0, 0x7fff_ffff);
   const ipv6Only = checkBoolean(o.ipv6Only, 'ipv6Only');

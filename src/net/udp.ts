@@ -153,7 +153,7 @@ export class UdpSocket extends EventEmitter {
         host = (c as { host: string }).host;
         if (address.family === 4) host = `::ffff:${host}`; // udp6 socket
       } catch (error) {
-        if (error instanceof Fe80Error && error.code === 'ERR_ZONE_REQUIRED') throw zoneRequired(address, this.#reg, port);
+        if (error instanceof Fe80Error && error.code === 'ERR_ZONE_REQUIRED') throw zoneRequired(address, this.#reg, port, 'send');
         throw error;
       }
       const done = (error: Error | null, bytes?: number): void => {
@@ -179,7 +179,7 @@ export class UdpSocket extends EventEmitter {
       } else address = address.withZone(String(iface));
     }
     if (address.zone === undefined && !address.requiresZone()) return { address, info: undefined, platform: undefined };
-    if (address.zone === undefined) throw zoneRequired(address, this.#reg);
+    if (address.zone === undefined) throw zoneRequired(address, this.#reg, undefined, 'join');
     const info = usableInterface(this.#reg, address.zone, address);
     return { address: address.withZone(info.name), info, platform: `::%${this.#reg.toPlatformZone(info.name)}` };
   }

@@ -2,7 +2,7 @@
 // to `address` may use, and the exact host string to hand to Node core (zone in platform form).
 // Nothing here opens a socket; every zone is checked against the registry before Node sees it,
 // because libuv silently turns unknown or numeric zones into "scope 0" (trials.md §2, §7).
-import type { ScopedAddress } from '../addr/index.js';
+import { ScopedAddress } from '../addr/index.js';
 import { Fe80Error, isFe80Error, quote } from '../errors.js';
 import { isDefaultZone, registry as defaultRegistry, type InterfaceInfo, type InterfaceRegistry } from '../iface/index.js';
 import { invalid } from './validate.js';
@@ -151,18 +151,30 @@ export function usableInterface(reg: InterfaceRegistry, zone: string | number, a
 }
 
 /** The zone-required error: what the candidates are and how to pick one. */
-export function zoneRequired(address: ScopedAddress, reg: InterfaceRegistry, port?: number): Fe80Error {
+/**
+ * What the caller can do about a missing zone: `connect` takes `{ zone }` and can race; a UDP
+ * `send` takes `{ zone }` but does not race; `bind` (listen, bindUdp) takes an `{ interface }`
+ * target; `join` (addMembership) takes the interface argument.
+ */
+export type ZoneAdvice = 'connect' | 'send' | 'bind' | 'join';
+
+export function zoneRequired(address: ScopedAddress, reg: InterfaceRegistry, port?: number, advice: ZoneAdvice = 'connect'): Fe80Error {
   const candidates = reg.candidates().map((i) => i.name);
   const first = candidates[0] ?? 'eth0';
   const written = port === undefined ? `"${address.address}%${first}"` : `"[${address.address}%${first}]:${port}"`;
+  const ways = {
+    connect: `Pick one in the address (${written}), with { zone: '${first}' }, or race them with { zone: 'auto' }`,
+    send: `Pick one in the address (${written}) or with { zone: '${first}' } (UDP does not race)`,
+    bind: `Pick one in the address (${written}) or bind an interface's link-local address with { interface: '${first}', port }`,
+    join: `Name the interface: addMembership('${address.address}', '${first}')`,
+  }[advice];
   const which =
     candidates.length > 0
       ? `candidates (up, not loopback, with an IPv6 link-local address): ${candidates.join(', ')}`
       : `no interface is up with an IPv6 link-local address (have: ${reg.list().map((i) => `${i.name}${i.up ? '' : ' (down)'}`).join(', ') || 'none'})`;
   return new Fe80Error(
     'ERR_ZONE_REQUIRED',
-    `${address.address} is ${address.isMulticast() ? 'a link-scope multicast' : 'a link-local'} address and needs a zone (which interface?); ${which}. ` +
-      `Pick one in the address (${written}), with { zone: '${first}' }, or race them with { zone: 'auto' }`,
+    `${address.address} is ${address.isMulticast() ? `${address.scope() === 'interface-local' ? 'an' : 'a'} ${address.scope()} multicast` : 'a link-local'} address and needs a zone (which interface?); ${which}. ${ways}`,
     { input: address.address },
   );
 }
@@ -189,6 +201,7 @@ function candidate(address: ScopedAddress, info: InterfaceInfo, reg: InterfaceRe
  *   only apply to addresses that need a zone: global destinations are never raced).
  */
 export function resolveZones(address: ScopedAddress, options: ZonePolicyOptions = {}): ZoneCandidate[] {
+  if (!(address instanceof ScopedAddress)) throw invalid('address', 'a ScopedAddress (ScopedAddress.parse(text))', address);
   if (typeof options !== 'object' || options === null) throw invalid('options', 'an object', options);
   const policy = zonePolicy(options.zone);
   const reg = registryOf(options);

@@ -275,7 +275,10 @@ export class Lab {
 
   #own(ns: Namespace, what: string): LabNamespace {
     const mine = this.#namespaces.get(ns.name);
-    if (mine === undefined || mine !== ns) throw new Fe80Error('ERR_INVALID_ARGUMENT', `cannot ${what}: namespace ${quote(ns.name)} is not part of this lab`);
+    if (mine === undefined || mine !== ns) {
+      const which = typeof ns === 'object' && ns !== null ? `namespace ${quote(ns.name)} is not part of this lab` : `${quote(String(ns))} is not a namespace of this lab (only the second end of lab.link may be 'root')`;
+      throw new Fe80Error('ERR_INVALID_ARGUMENT', `cannot ${what}: ${which}`);
+    }
     return mine;
   }
 

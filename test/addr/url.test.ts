@@ -22,7 +22,6 @@ const VALID: [input: string, href: string, address: string | undefined, zone: st
   ['ws://[fe80::1%3]:9000/s', 'ws://[fe80::1]:9000/s', 'fe80::1%3', '3', '[fe80::1]:9000', 9000],
   ['wss://[fe80::1%3]/s', 'wss://[fe80::1]/s', 'fe80::1%3', '3', '[fe80::1]', 443],
   ['http://user:pw@[ff02::1%25eth0]:80/', 'http://user:pw@[ff02::1]/', 'ff02::1%eth0', 'eth0', '[ff02::1]', 80],
-  ['http://[fec0::1%1]/', 'http://[fec0::1]/', 'fec0::1%1', '1', '[fec0::1]', 80],
   // no zone
   ['http://[fe80::1]:8080/', 'http://[fe80::1]:8080/', 'fe80::1', undefined, '[fe80::1]:8080', 8080],
   ['http://[2001:db8::1]/', 'http://[2001:db8::1]/', '2001:db8::1', undefined, '[2001:db8::1]', 80],
@@ -63,6 +62,8 @@ const INVALID: [input: string, reason: string, position?: number][] = [
   ['http://[1.2.3.4]/', 'IPv4 in brackets'],
   ['http://[fe80::g%eth0]/', 'bad address'],
   ['http://[::%25.example.com]/', 'zone on the unspecified address: not a destination', 10],
+  ['http://[fec0::1%1]/', 'zone on site-local: sockets route it by table, whatever the zone', 15],
+  ['http://[ff05::1%25eth0]/', 'zone on site-scope multicast: the same', 15],
   ['http://[fe80::1%eth 0]/', 'space in a bare zone: the position is the space', 19],
   ['http://[fe80::1%25eth0%zz]/', "'%' inside a decoded zone: points at it", 22],
   ['http://[fe80::1%25eth%200]/', 'an encoded space: points at its escape', 21],
@@ -109,7 +110,7 @@ describe('parseUrl: invalid', () => {
     });
   }
   test('the proxy-bypass message explains the rule', () => {
-    assert.throws(() => parseUrl('http://[::1%25.example.com]:80/'), /only accepted on a link-local or scoped multicast address; ::1 has loopback scope/);
+    assert.throws(() => parseUrl('http://[::1%25.example.com]:80/'), /only accepted on a link-local address or interface-\/link-local multicast; ::1 has loopback scope/);
     assert.throws(() => parseUrl('http://fe80::1%25eth0/'), (e: unknown) => /\[fe80::1%25eth0\]/.test((e as Fe80Error).hint ?? ''));
   });
   test("the missing-brackets hint is the user's own URL, bracketed", () => {

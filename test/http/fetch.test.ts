@@ -136,3 +136,14 @@ describe('the registry option is the one used to connect', () => {
     }
   });
 });
+
+describe('option checks', () => {
+  test('createAgent: protocol is http: or https:', () => {
+    assert.throws(() => createAgent({ protocol: 'ftp:' } as never), { code: 'ERR_INVALID_ARGUMENT' });
+    assert.throws(() => createAgent(null as never), { code: 'ERR_INVALID_ARGUMENT' });
+  });
+  test('createDispatcher: connectTimeout is a number of ms', () => {
+    assert.throws(() => createDispatcher({ connectTimeout: -5 }), { code: 'ERR_INVALID_ARGUMENT' });
+    assert.throws(() => createDispatcher({ connectTimeout: 'x' as never }), { code: 'ERR_INVALID_ARGUMENT' });
+  });
+});

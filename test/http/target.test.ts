@@ -135,14 +135,20 @@ describe('redirect rules', () => {
     assert.equal(locationUrl('/root', from), 'http://[fe80::1]:8080/root');
   });
   test('a relative or zone-free link-local Location stays on the link the response came over', () => {
-    assert.equal(inheritedZone(from), 'eth0');
+    assert.equal(inheritedZone(from, locationUrl('/root', from)), 'eth0');
+    assert.equal(inheritedZone(from, 'http://[fe80::9]/'), 'eth0', 'another zone-free link-local literal');
+    assert.equal(inheritedZone(from, 'http://[fe80::9%25wlan0]/'), undefined, 'a zoned Location names its own link');
+    assert.equal(inheritedZone(from, 'http://printer.local/'), undefined, 'another name: the caller\'s own options');
+    assert.equal(inheritedZone(from, 'http://192.0.2.1/'), undefined, 'a routed address');
     const named = resolveTarget('http://printer.local/', { registry });
-    assert.equal(inheritedZone(named), undefined, 'a name: no zone without the arrival');
-    assert.equal(inheritedZone(named, { interface: 'wlan0' }), 'wlan0');
+    assert.equal(inheritedZone(named, 'http://printer.local/x'), undefined, 'a name: no zone without the arrival');
+    assert.equal(inheritedZone(named, 'http://PRINTER.local/x', { interface: 'wlan0' }), 'wlan0', 'same host');
+    assert.equal(inheritedZone(named, 'http://other.local/', { interface: 'wlan0' }), undefined, 'another host');
+    assert.equal(inheritedZone(named, 'http://[fe80::5]/', { interface: 'wlan0' }), 'wlan0');
     const raced = resolveTarget('http://[fe80::1]/', { registry, zone: 'auto' });
-    assert.equal(inheritedZone(raced, { interface: 'wlan0' }), 'wlan0', 'the race winner, not the list');
-    assert.equal(inheritedZone(raced, { interface: undefined }), undefined);
-    const next = resolveTarget(locationUrl('/root', from), { registry, zone: inheritedZone(from) as string });
+    assert.equal(inheritedZone(raced, 'http://[fe80::1]/x', { interface: 'wlan0' }), 'wlan0', 'the race winner, not the list');
+    assert.equal(inheritedZone(raced, 'http://[fe80::1]/x', { interface: undefined }), undefined);
+    const next = resolveTarget(locationUrl('/root', from), { registry, zone: inheritedZone(from, locationUrl('/root', from)) as string });
     assert.equal(next.zone, 'eth0');
     assert.ok(sameOrigin(from, next));
     assert.ok(!sameOrigin(from, resolveTarget('http://[fe80::1%25wlan0]:8080/root', { registry })), 'the zone is part of the origin');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fakeRegistry, nic } from '../helpers/fake-registry.js';
-import { bindUdp, connect, connectTLS, createServer, listen } from '../../src/net/index.js';
+import { bindUdp, connect, connectTLS, createServer, listen, resolveZones } from '../../src/net/index.js';
 import { checkConnectOptions } from '../../src/net/connect.js';
 
 const registry = fakeRegistry([nic('lo', 1, true, ['::1']), nic('tst0', 2, true, ['fe80::a']), nic('tst1', 3, false, [])]);
@@ -48,6 +48,34 @@ describe('validation before any socket', () => {
     await assert.rejects(bindUdp({ port: 0 }, { registry, interfaces: 'x' as never }), { code: 'ERR_INVALID_ARGUMENT' });
     await assert.rejects(bindUdp({ interface: 'tst1' }, { registry }), { code: 'ERR_INTERFACE_DOWN' });
     assert.throws(() => createServer({ registry }, 5 as never), { code: 'ERR_INVALID_ARGUMENT' });
+  });
+  test('resolveZones takes a ScopedAddress; text is a typed error, not a TypeError', () => {
+    assert.throws(() => resolveZones('fe80::2%3' as never), { code: 'ERR_INVALID_ARGUMENT' });
+  });
+});
+
+describe("Node's two-argument forms", () => {
+  test('listen(target, handler) and createServer(handler)', async () => {
+    const seen: string[] = [];
+    const server = await listen({ host: '::1', port: 0 }, (socket) => {
+      seen.push('listen');
+      socket.destroy();
+    });
+    const other = await listen({ host: '::1', port: 0 }, {
+      server: createServer((socket) => {
+        seen.push('createServer');
+        socket.destroy();
+      }),
+    });
+    try {
+      for (const s of [server, other]) {
+        const socket = await connect(`[::1]:${s.fe80!.endpoint.port}`);
+        await new Promise((resolve) => socket.once('close', resolve));
+      }
+      assert.deepEqual(seen, ['listen', 'createServer']);
+    } finally {
+      for (const s of [server, other]) await new Promise((resolve) => s.close(resolve));
+    }
   });
 });
 

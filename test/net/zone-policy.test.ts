@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ScopedAddress } from '../../src/addr/index.js';
 import { fakeRegistry, nic } from '../helpers/fake-registry.js';
-import { resolveZones, type ZonePolicyOptions } from '../../src/net/index.js';
+import { bindUdp, connect, listen, resolveZones, type ZonePolicyOptions } from '../../src/net/index.js';
 
 
 // lo (1), eth0 (2, LL), wlan0 (3, LL), eth1 (4, down), ifb0 (5, up, no IPv6), br-lan_1 (6, LL; Node's isIP rejects "_")
@@ -155,5 +155,38 @@ describe('resolveZones: options are validated', () => {
     }
     code(() => resolveZones(A('fe80::1'), { registry: {} as never }), 'ERR_INVALID_ARGUMENT');
     code(() => resolveZones(A('fe80::1'), { registry, zone: 'bad/zone' }), 'ERR_INVALID_ZONE');
+  });
+});
+
+describe('ERR_ZONE_REQUIRED says what the caller can do', () => {
+  const reg = fakeRegistry([nic('lo', 1, true, ['::1'], true), nic('eth1', 2, true, ['fe80::a'])], 'advice');
+  const cases: { name: string; run: () => Promise<unknown>; says: RegExp; not?: RegExp }[] = [
+    { name: 'connect: zone option or race', run: () => connect('[fe80::2]:80', { registry: reg }), says: /\{ zone: 'eth1' \}, or race them with \{ zone: 'auto' \}/ },
+    { name: 'listen: an { interface } target, no race', run: () => listen('[fe80::2]:0', { registry: reg }), says: /\{ interface: 'eth1', port \}/, not: /auto/ },
+    { name: 'bindUdp: the same', run: () => bindUdp('[fe80::2]:0', { registry: reg }), says: /\{ interface: 'eth1', port \}/, not: /auto/ },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      await assert.rejects(c.run(), (e: { code?: string; message: string }) => {
+        assert.equal(e.code, 'ERR_ZONE_REQUIRED');
+        assert.match(e.message, c.says);
+        if (c.not) assert.doesNotMatch(e.message, c.not);
+        return true;
+      });
+    });
+  }
+  test('UDP send: zone option, no race; a multicast group says its scope', async () => {
+    const udp = await bindUdp({ host: '::1', port: 0 });
+    try {
+      await assert.rejects(udp.send('x', '[ff02::fb]:5353'), (e: { code?: string; message: string }) => {
+        assert.equal(e.code, 'ERR_ZONE_REQUIRED');
+        assert.match(e.message, /a link-local multicast address/);
+        assert.match(e.message, /UDP does not race/);
+        return true;
+      });
+      assert.throws(() => udp.addMembership('ff02::fb'), (e: { code?: string; message: string }) => /addMembership\('ff02::fb', '/.test(e.message));
+    } finally {
+      await udp.close();
+    }
   });
 });
