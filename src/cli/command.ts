@@ -73,3 +73,9 @@ export async function readInput(what: string, read: () => Promise<Buffer>): Prom
     throw new Fe80Error('ERR_INVALID_ARGUMENT', `cannot read ${what}: ${(error as Error).message}`, { cause: error });
   }
 }
+
+/** `--zone`: an interface name or index, `auto`, or a comma-separated list to race in order. */
+export function zoneArgument(value: string): string | string[] {
+  if (value === '' || value.split(',').some((z) => z === '')) throw new UsageError('--zone needs an interface name or index, auto, or a comma-separated list');
+  return value.includes(',') ? value.split(',') : value;
+}

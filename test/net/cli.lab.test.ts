@@ -90,6 +90,13 @@ labTest(
       assert.equal(raced.code, 0, raced.stderr);
       assert.equal(raced.stdout, 'raced\n');
       assert.match(raced.stderr, /via c1\n$/);
+      // a list races those interfaces in its order (c3 first: nothing listens there for this port)
+      const listed = await topo.client.exec(...cli('connect', `[fe80::2]:${port}`, '--zone', 'c3,c1', '--attempt-delay', '0'), { input: 'listed\n' });
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.equal(listed.stdout, 'listed\n');
+      assert.match(listed.stderr, /via c1\n$/);
+      const emptyEntry = await topo.client.exec(...cli('connect', `[fe80::2]:${port}`, '--zone', 'c1,'), { input: '' });
+      assert.equal(emptyEntry.code, 2, emptyEntry.stderr);
       assert.match(serverErr, /connection from \[fe80::1%p1\]:\d+\n/);
       server.kill('SIGTERM');
       await once(server, 'exit');

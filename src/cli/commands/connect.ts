@@ -2,7 +2,7 @@
 // stdout, the chosen interface to stderr; each direction ends on its own (half-close both ways).
 import { readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
-import { EXIT, parse, readInput, UsageError, type Command, type Io } from '../command.js';
+import { EXIT, parse, readInput, UsageError, zoneArgument, type Command, type Io } from '../command.js';
 import { connect, connectTLS, type ConnectOptions, type TLSConnectOptions } from '../../net/index.js';
 
 const help = `usage: fe80 connect ENDPOINT [options]
@@ -14,8 +14,10 @@ connection (the peer sees end of data); when the peer half-closes, stdout ends a
 being sent. The command ends when both directions are done, or the connection fails.
 
 options:
-  --zone auto|IFACE     the zone for an endpoint written without one; 'auto' races every
-                        candidate interface and keeps the first that connects
+  --zone auto|IFACE[,IFACE...]
+                        the zone for an endpoint written without one; 'auto' races every
+                        candidate interface, a list races those in order; the first that
+                        connects is kept
   --attempt-delay MS    ms between racing attempts (default 250; 0 = all at once)
   --timeout MS          give up connecting after MS ms
   --tls                 speak TLS; the certificate must carry the peer's IP address
@@ -75,7 +77,7 @@ const command: Command = {
       throw new UsageError('--servername, --ca and --insecure need --tls');
     }
     const options: ConnectOptions = { allowHalfOpen: true }; // the peer may stop sending before stdin ends
-    if (values.zone !== undefined) options.zone = values.zone;
+    if (values.zone !== undefined) options.zone = zoneArgument(values.zone);
     const delay = ms(values['attempt-delay'], '--attempt-delay');
     if (delay !== undefined) options.attemptDelay = delay;
     const timeout = ms(values.timeout, '--timeout');

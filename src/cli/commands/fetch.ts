@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
-import { EXIT, UsageError, parse, readInput, type Command, type Io } from '../command.js';
+import { EXIT, UsageError, parse, readInput, zoneArgument, type Command, type Io } from '../command.js';
 import { Fe80Error } from '../../errors.js';
 import { createDispatcher, fetch, type Fe80DispatcherOptions, type Fe80FetchInit } from '../../http/index.js';
 
@@ -102,10 +102,7 @@ const command: Command = {
     const init: Fe80FetchInit = { redirect: values.location ? 'follow' : 'manual' };
     if (values['max-redirs'] !== undefined) init.maxRedirects = count('--max-redirs', values['max-redirs'], 0);
     if (values.timeout !== undefined) init.timeout = count('--timeout', values.timeout, 1);
-    if (values.zone !== undefined) {
-      if (values.zone === '') throw new UsageError('--zone needs an interface name or index, or auto');
-      init.zone = values.zone.includes(',') ? values.zone.split(',') : values.zone;
-    }
+    if (values.zone !== undefined) init.zone = zoneArgument(values.zone);
     if (values.request !== undefined) {
       if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(values.request)) throw new UsageError(`-X expects a method name, got ${JSON.stringify(values.request)}`);
       init.method = values.request;
