@@ -194,8 +194,33 @@ async function races(prefix: string, withDelay: boolean): Promise<Race[]> {
   return out;
 }
 
+/**
+ * What one more racing attempt costs the client: 8 raw sockets to an address no link has (the
+ * kernel sends a neighbour solicitation and waits), timed up to the end of their connect()
+ * syscalls (the next loop turn) and, apart, the JavaScript that makes them. Median us per socket.
+ */
+async function socketCost(prefix: string): Promise<{ total: number; js: number }> {
+  const hosts = Array.from({ length: LINKS }, (_, i) => `fe80::99%${prefix}${i + 1}`);
+  const totals: number[] = [];
+  const js: number[] = [];
+  for (let round = 0; round < 330; round++) {
+    const t0 = performance.now();
+    const sockets = hosts.map((host) => net.connect({ host, port: 9 }).on('error', () => {}));
+    const t1 = performance.now();
+    await new Promise((resolve) => setImmediate(resolve));
+    const t2 = performance.now();
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    if (round >= 30) {
+      totals.push(((t2 - t0) * 1000) / LINKS);
+      js.push(((t1 - t0) * 1000) / LINKS);
+    }
+  }
+  return { total: median(totals), js: median(js) };
+}
+
 async function client(world: string): Promise<Json> {
-  if (world === 'veth') return { cps: await connectionsPerSecond(), races: await races('b', true) };
+  if (world === 'veth') return { cps: await connectionsPerSecond(), socketCost: await socketCost('b'), races: await races('b', true) };
   return { races: await races('d', false) };
 }
 
@@ -320,6 +345,8 @@ function vethReport(veth: Json, line: Line, delay0: (x: Race, check: boolean) =>
   console.log('-- veth links (round trip ~0: the peer answers inside the connect() syscall)');
   line('connections/s fe80 vs raw net.connect', c.fe80 / c.raw, 0.95, true, `${c.fe80} vs ${c.raw} conn/s`);
   console.log(`      CPU per connection in the client: fe80 ${c.cpuPerConnection.fe80} us, raw ${c.cpuPerConnection.raw} us (ratio ${(c.cpuPerConnection.raw / c.cpuPerConnection.fe80).toFixed(3)})`);
+  const cost = veth['socketCost'] as { total: number; js: number };
+  console.log(`      one more racing attempt costs the client ${cost.total.toFixed(1)} us (${cost.js.toFixed(1)} us of it JavaScript, the rest the connect() syscall)`);
   for (const x of veth['races'] as Race[]) {
     const budget = x.direct + (x.k - 1) * DELAY;
     console.log(`      k=${x.k}: direct net.connect ${us(x.direct)}, fe80 connect with the zone ${us(x.fixed)} (medians)`);

@@ -205,6 +205,12 @@ function isLinkLocalText(text: string): boolean {
   return text.length > 5 && text.charCodeAt(4) === 0x3a && text.startsWith('fe') && '89ab'.includes(text[2] as string);
 }
 
+/** Reports whether `results` hold an address of record type `type` (A: IPv4, AAAA: IPv6). */
+function hasType(results: readonly MdnsResult[], type: 'A' | 'AAAA'): boolean {
+  const family = type === 'A' ? 4 : 6;
+  return results.some((r) => r.address.family === family);
+}
+
 class MdnsQuery {
   readonly #input: string;
   readonly #qname: string;
@@ -401,7 +407,7 @@ class MdnsQuery {
   /** Reports whether `iface` has a result of every requested type (cached or received). */
   #hasEveryType(iface: InterfaceInfo): boolean {
     const list = this.#results.get(iface.name);
-    return list !== undefined && this.#types.every((type) => list.some((r) => r.address.family === (type === 'A' ? 4 : 6)));
+    return list !== undefined && this.#types.every((type) => hasType(list, type));
   }
 
   onLegError(leg: Leg, error: Error): void {
@@ -439,7 +445,7 @@ class MdnsQuery {
       if (list === undefined || list.length === 0) continue;
       const ttl = Math.min(...list.map((r) => r.ttl));
       for (const type of this.#types) {
-        if (!list.some((r) => r.address.family === (type === 'A' ? 4 : 6))) cache.markAbsent(name, this.#key, type, ttl);
+        if (!hasType(list, type)) cache.markAbsent(name, this.#key, type, ttl);
       }
     }
   }

@@ -119,7 +119,7 @@ export function race<C, T>(entries: readonly RaceEntry<C>[], open: Opener<C, T>,
     // Delay 0 starts the rest "at once", but first lets the I/O that is already pending be
     // handled (the next poll phase, two setImmediate turns): an attempt that completed inside the
     // kernel (a peer on a veth answers within the connect syscall) wins before sockets that would
-    // only be destroyed are made. Then one attempt per loop turn: each costs ~25 us of CPU, and an
+    // only be destroyed are made. Then one attempt per loop turn: each costs ~20 us of CPU, and an
     // answer arriving meanwhile (a link with a round trip shorter than the whole burst) is seen
     // between two starts instead of after all of them.
     let immediate: NodeJS.Immediate | undefined;
@@ -160,8 +160,7 @@ export function race<C, T>(entries: readonly RaceEntry<C>[], open: Opener<C, T>,
           if (next < entries.length) {
             if (delay === 0) while (!settled && next < entries.length) startNext();
             else startNext();
-          }
-          else if (cancels.size === 0) finish(connectError(label, attempts()));
+          } else if (cancels.size === 0) finish(connectError(label, attempts()));
           return;
         }
         finish(undefined, { value: value as T, entry, started: next });
