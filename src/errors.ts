@@ -16,7 +16,7 @@ export const ERROR_CODES = {
   ERR_UNKNOWN_INTERFACE: 'No interface has this name or index (the message lists the interfaces that exist).',
   ERR_INTERFACE_DOWN: 'The interface exists but is down, or has no IPv6 link-local address.',
   ERR_ZONE_NOT_ALLOWED:
-    'A zone was given for an address whose scope takes none (global, ULA, loopback, IPv4; RFC 4007 §6), or for an interface outside the allowed set.',
+    'A zone was given for an address whose scope takes none (global, ULA, loopback, IPv4; RFC 4007 §6) or that sockets ignore (site-local, multicast beyond link scope), or the interface is outside the allowed set.',
   ERR_ZONE_REQUIRED:
     'A link-local address has no zone, and no zone policy picks one (the message lists candidate interfaces).',
   ERR_CONNECT: 'Every connection attempt failed (each attempt and its error are listed on `attempts`).',
@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   ERR_MDNS: 'An mDNS query could not be sent or its socket failed.',
   ERR_HTTP: 'An HTTP request failed in a way that is not a connection error (bad redirect, too many redirects).',
   ERR_UNSUPPORTED: 'The operation is not available on this platform or Node.js version.',
+  ERR_SYSTEM:
+    'A facility of the operating system that fe80 reads could not be used (the interface table, a helper program such as ip or ping; the system error is on `cause`).',
   ERR_LAB: 'The test lab (fe80/testing) could not create or clean up a namespace, link or process.',
 } as const;
 
@@ -107,7 +109,28 @@ export class Fe80ConnectError extends Fe80Error {
   }
 }
 
-/** Quote a value for an error message: JSON-style, so control characters and NUL stay visible. */
+/** At most this many characters of user input appear in a message (the full text stays on `input`). */
+export const MAX_QUOTED = 120;
+
+/**
+ * Quotes user input for a message: JSON-style (control characters, NUL and lone surrogates
+ * escaped), plus the C1 controls, line separators and bidirectional overrides JSON leaves raw,
+ * so input cannot reset or rewrite the terminal of whoever reads the log; clipped to MAX_QUOTED
+ * characters.
+ */
 export function quote(value: string): string {
-  return JSON.stringify(value);
+  const text = value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED - 3)}...` : value;
+  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * System error codes after which the interface table may be stale (an interface was renamed,
+ * re-created with a new index, or lost its address): the registry is re-read before the next use.
+ */
+export const STALE_INTERFACE_ERRNOS: ReadonlySet<string> = new Set(['ENODEV', 'EADDRNOTAVAIL', 'EINVAL', 'ENXIO', 'ENETUNREACH']);
+
+/** Reports whether `error` is a system error that suggests a stale interface table. */
+export function isStaleInterfaceError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && STALE_INTERFACE_ERRNOS.has(code);
 }

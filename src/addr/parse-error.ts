@@ -1,15 +1,11 @@
 // Turns the parser's (reason, position) into a netip-style Fe80Error:
 //   ScopedAddress.parse("fe80::1%"): zone must be a non-empty string (at "%")
-import { Fe80Error, quote, type Fe80ErrorCode } from '../errors.js';
+import { Fe80Error, MAX_QUOTED, quote, type Fe80ErrorCode } from '../errors.js';
 import { E_CHAR, E_ZONE_CHAR, FIRST_ZONE_ERROR, REASONS } from './parse.js';
 import { describeZoneChar } from './zone.js';
 
-const MAX_QUOTED = 96;
-
 /** Quotes `s` for a message, shortened so a hostile 1 MB input gives a short message. */
-export function clip(s: string): string {
-  return quote(s.length > MAX_QUOTED ? `${s.slice(0, MAX_QUOTED - 3)}...` : s);
-}
+export const clip = quote;
 
 /** Reason text for a parser error at `pos` of `input`. */
 export function reasonText(err: number, input: string, pos: number): string {

@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { Fe80Error, quote } from '../errors.js';
 import { ScopedAddress } from '../addr/index.js';
 import { registry as defaultRegistry, type InterfaceRegistry } from '../iface/index.js';
-import { resolveZones, type ZoneOption } from '../net/zone-policy.js';
+import { resolveZones, type ZoneOption } from '../zone/index.js';
+import { invalid } from '../validate.js';
 import { MdnsCache } from './cache.js';
 import { resolveMdns } from './mdns.js';
 import { isLocalName } from './names.js';
@@ -74,10 +75,6 @@ interface Call {
 
 const HINT_MASK = dns.ADDRCONFIG | dns.V4MAPPED | dns.ALL;
 
-function invalid(message: string): Fe80Error {
-  return new Fe80Error('ERR_INVALID_ARGUMENT', message);
-}
-
 function defaultOrder(): ResultOrder {
   const get = (dns as { getDefaultResultOrder?: () => string }).getDefaultResultOrder;
   const order = get?.();
@@ -87,7 +84,7 @@ function defaultOrder(): ResultOrder {
 /** dns.lookup's rule: a falsy hostname (null, undefined, '') resolves to nothing (DEP0118); else a string. */
 function checkHostname(hostname: unknown): string {
   if (!hostname) return '';
-  if (typeof hostname !== 'string') throw invalid(`the hostname must be a string, got ${typeof hostname}`);
+  if (typeof hostname !== 'string') throw invalid('the hostname', 'a string', hostname);
   return hostname;
 }
 
@@ -100,7 +97,7 @@ function normalizeCall(options: unknown): Call {
   let verbatim: unknown;
   if (typeof options === 'number') family = options;
   else if (options !== undefined && options !== null) {
-    if (typeof options !== 'object') throw invalid(`lookup options must be an object or a family number, got ${typeof options}`);
+    if (typeof options !== 'object') throw invalid('lookup options', 'an object or a family number', options);
     const o = options as LookupCallOptions;
     family = o.family ?? 0;
     hints = o.hints ?? 0;
@@ -110,15 +107,15 @@ function normalizeCall(options: unknown): Call {
   }
   if (family === 'IPv4') family = 4;
   else if (family === 'IPv6') family = 6;
-  if (family !== 0 && family !== 4 && family !== 6) throw invalid(`\`family\` must be 0, 4 or 6, got ${String(family)}`);
+  if (family !== 0 && family !== 4 && family !== 6) throw invalid('family', '0, 4 or 6', family);
   if (typeof hints !== 'number' || !Number.isInteger(hints) || (hints & ~HINT_MASK) !== 0) {
-    throw invalid(`\`hints\` must be a combination of dns.ADDRCONFIG, dns.V4MAPPED and dns.ALL, got ${String(hints)}`);
+    throw invalid('hints', 'a combination of dns.ADDRCONFIG, dns.V4MAPPED and dns.ALL', hints);
   }
-  if (typeof all !== 'boolean') throw invalid(`\`all\` must be a boolean, got ${typeof all}`);
+  if (typeof all !== 'boolean') throw invalid('all', 'a boolean', all);
   if (order !== undefined && order !== 'verbatim' && order !== 'ipv4first' && order !== 'ipv6first') {
-    throw invalid(`\`order\` must be 'verbatim', 'ipv4first' or 'ipv6first', got ${String(order)}`);
+    throw invalid('order', "'verbatim', 'ipv4first' or 'ipv6first'", order);
   }
-  if (verbatim !== undefined && typeof verbatim !== 'boolean') throw invalid(`\`verbatim\` must be a boolean, got ${typeof verbatim}`);
+  if (verbatim !== undefined && typeof verbatim !== 'boolean') throw invalid('verbatim', 'a boolean', verbatim);
   const resolved: ResultOrder =
     (order as ResultOrder | undefined) ?? (verbatim === undefined ? defaultOrder() : verbatim ? 'verbatim' : 'ipv4first');
   return { family, hints, all, order: resolved };
@@ -244,7 +241,7 @@ function zoneInterfaces(zone: ZoneOption | undefined): readonly (string | number
  * `ERR_ZONE_REQUIRED`, ...), not a getaddrinfo code; the system error, if any, is on `cause`.
  */
 export function createLookup(options: CreateLookupOptions = {}): Fe80Lookup {
-  if (typeof options !== 'object' || options === null) throw invalid('createLookup options must be an object');
+  if (typeof options !== 'object' || options === null) throw invalid('createLookup options', 'an object', options);
   const bound: CreateLookupOptions = Object.freeze({ ...options });
 
   const run = (hostname: string, call: Call): Promise<LookupAddress[]> => {
@@ -259,7 +256,7 @@ export function createLookup(options: CreateLookupOptions = {}): Fe80Lookup {
       callback = options;
       options = {};
     }
-    if (typeof callback !== 'function') throw invalid('the lookup callback must be a function');
+    if (typeof callback !== 'function') throw invalid('the lookup callback', 'a function', callback);
     const host = checkHostname(hostname);
     const call = normalizeCall(options);
     const cb = callback;

@@ -4,7 +4,10 @@
 // link-local AAAA the zone of the interface it arrived on (§14, RFC 4007).
 import type dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
-import { Fe80Error, quote } from '../errors.js';
+import { Fe80Error, isStaleInterfaceError, quote } from '../errors.js';
+import { abortedError } from '../cancel.js';
+import { BoundedMap } from '../bounded-map.js';
+import { checkMs } from '../validate.js';
 import { ScopedAddress } from '../addr/index.js';
 import { registry as defaultRegistry, type InterfaceInfo, type InterfaceRegistry } from '../iface/index.js';
 import { MdnsCache, mdnsCache, planFromCache } from './cache.js';
@@ -61,28 +64,13 @@ const FIRST_RETRY = 250;
 /** at most this many distinct results per interface: a flood cannot grow memory */
 const MAX_RESULTS_PER_INTERFACE = 32;
 
-function checkMs(value: unknown, name: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > 0x7fffffff) {
-    throw new Fe80Error('ERR_INVALID_ARGUMENT', `\`${name}\` must be a number of ms between ${min} and 2147483647, got ${String(value)}`);
-  }
-  return value;
-}
-
 const QUERY_ID = randomInt(1, 0x10000);
-const packets = new Map<string, Buffer>();
+const packets = new BoundedMap<string, Buffer>(64);
 
 /** The encoded query for (name, types), cached (few names are asked over and over). */
 function queryPacket(qname: string, types: readonly ('A' | 'AAAA')[], known: readonly KnownAnswer[]): Buffer {
   if (known.length > 0) return encodeQuery(qname, types, QUERY_ID, known);
-  const k = (types.length === 1 ? (types[0] as string) : '*') + qname;
-  let packet = packets.get(k);
-  if (packet === undefined) {
-    packet = encodeQuery(qname, types, QUERY_ID);
-    if (packets.size >= 64) packets.delete(packets.keys().next().value as string);
-    packets.set(k, packet);
-  }
-  return packet;
+  return packets.getOrSet((types.length === 1 ? (types[0] as string) : '*') + qname, () => encodeQuery(qname, types, QUERY_ID));
 }
 
 let lastMessage: Buffer | undefined;
@@ -99,23 +87,18 @@ function parseOnce(msg: Buffer, wire: Uint8Array): ReturnType<typeof parseRespon
   return lastParsed;
 }
 
-const names = new Map<string, { qname: string; key: string; wire: Uint8Array }>();
+const names = new BoundedMap<string, { qname: string; key: string; wire: Uint8Array }>(64);
 
 /** normalizeName + nameKey + encodeName, remembered for the last few names asked. */
 function prepareName(name: string): { qname: string; key: string; wire: Uint8Array } {
-  let entry = typeof name === 'string' ? names.get(name) : undefined;
-  if (entry === undefined) {
+  const make = () => {
     const qname = normalizeName(name);
-    entry = { qname, key: nameKey(qname), wire: encodeName(nameKey(qname)) };
-    if (names.size >= 64) names.delete(names.keys().next().value as string);
-    names.set(name, entry);
-  }
-  return entry;
+    return { qname, key: nameKey(qname), wire: encodeName(nameKey(qname)) };
+  };
+  return typeof name === 'string' ? names.getOrSet(name, make) : make();
 }
 
-function abortError(signal: AbortSignal): Fe80Error {
-  return new Fe80Error('ERR_ABORTED', 'mDNS query aborted', { cause: signal.reason });
-}
+const abortError = (signal: AbortSignal): Fe80Error => abortedError('mDNS query', signal);
 
 /** The interfaces a query goes to: explicit ones validated through the registry, or the candidates. */
 function chooseInterfaces(reg: InterfaceRegistry, wanted: readonly (string | number)[] | undefined): InterfaceInfo[] {
@@ -412,10 +395,8 @@ class MdnsQuery {
 
   onLegError(leg: Leg, error: Error): void {
     if (leg.failure === undefined) leg.failure = error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENODEV' || code === 'EADDRNOTAVAIL' || code === 'EINVAL' || code === 'ENETUNREACH' || code === 'ENXIO') {
-      this.#reg.invalidate(); // the interface changed under us: the next query re-reads the registry
-    }
+    // the interface changed under us: the next query re-reads the registry
+    if (isStaleInterfaceError(error)) this.#reg.invalidate();
     this.#release(leg);
     if (this.#done) return;
     if (this.#legs.every((l) => l.failure !== undefined)) return this.#finish();

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { createDialer, type Dialer } from './dial.js';
 import type { HttpDialOptions, HttpZoneOptions } from './options.js';
-import { invalid } from '../net/validate.js';
+import { invalid, unbracket } from '../validate.js';
 
 export interface Fe80AgentOptions extends HttpZoneOptions {
   /** ms for a whole connect, racing included (default: none) */
@@ -54,8 +54,7 @@ function fixHost(req: http.ClientRequest): void {
 
 function connectWith(dial: Dialer, secure: boolean, args: http.ClientRequestArgs, callback: Callback | undefined): undefined {
   const options = args as http.ClientRequestArgs & Omit<ConnectionOptions, 'host'>;
-  let host = options.host ?? options.hostname ?? 'localhost';
-  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  const host = unbracket(options.host ?? options.hostname ?? 'localhost');
   const port = Number(options.port) || (secure ? 443 : 80);
   const tls: Record<string, unknown> = {};
   if (secure) for (const key of TLS_KEYS) if (options[key] !== undefined) tls[key] = options[key];

@@ -10,7 +10,7 @@ import { createConnector } from './connector.js';
 import type { InterfaceRegistry } from '../iface/index.js';
 import type { HttpDialOptions, HttpZoneOptions } from './options.js';
 import { zoneKey } from './zone-guard.js';
-import { checkMs, invalid } from '../net/validate.js';
+import { checkMs, invalid } from '../validate.js';
 
 export interface Fe80DispatcherOptions extends HttpDialOptions {
   /** undici Agent options applied to every pool (keepAliveTimeout, connections, pipelining, ...). */

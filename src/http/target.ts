@@ -2,6 +2,7 @@
 // `.local`) into what fetch sends: a zone-free WHATWG URL plus the interface(s) to dial.
 import { Fe80Error, quote } from '../errors.js';
 import { parseUrl, type ParsedUrl } from '../addr/index.js';
+import { BoundedMap } from '../bounded-map.js';
 import type { HttpZoneOptions } from './options.js';
 import { pickZones, type ZoneChoice } from './zone-guard.js';
 
@@ -56,18 +57,10 @@ function withRegistry(policy: HttpZoneOptions, options: HttpZoneOptions): HttpZo
 
 // parseUrl is pure; programs fetch the same few URLs again and again, and parsing is the largest
 // per-request cost fe80 adds (a few µs). The cached URL objects are never mutated.
-const PARSED_MAX = 256;
-const parsedCache = new Map<string, ParsedUrl>();
+const parsedCache = new BoundedMap<string, ParsedUrl>(256);
 
 function parseCached(input: string | URL): ParsedUrl {
-  if (typeof input !== 'string') return parseUrl(input);
-  let parsed = parsedCache.get(input);
-  if (parsed === undefined) {
-    parsed = parseUrl(input);
-    if (parsedCache.size >= PARSED_MAX) parsedCache.delete(parsedCache.keys().next().value as string);
-    parsedCache.set(input, parsed);
-  }
-  return parsed;
+  return typeof input === 'string' ? parsedCache.getOrSet(input, () => parseUrl(input)) : parseUrl(input);
 }
 
 /**

@@ -103,7 +103,7 @@ export class InterfaceRegistry {
     try {
       raw = this.backend.read();
     } catch (error) {
-      throw new Fe80Error('ERR_UNSUPPORTED', `cannot read the interface list (${this.backend.name} backend)`, { cause: error });
+      throw new Fe80Error('ERR_SYSTEM', `cannot read the interface list (${this.backend.name} backend)`, { cause: error });
     }
     const list = raw
       .map((r) => toInterfaceInfo(r, this.#zoneStyle))

@@ -6,8 +6,8 @@ import { Fe80Error, isFe80Error, quote } from '../errors.js';
 import type { InterfaceInfo, InterfaceRegistry } from '../iface/index.js';
 import { withTargetZone } from './target.js';
 import { tcpCanUse, tcpZoneUnsupported } from './node-zone.js';
-import { checkPort, invalid } from './validate.js';
-import { resolveZones, usableInterface, zoneRequired } from './zone-policy.js';
+import { checkPort, invalid, unbracket } from '../validate.js';
+import { resolveZones, usableInterface, zoneRequired } from '../zone/index.js';
 
 export type BindTarget =
   | string
@@ -72,7 +72,7 @@ export function resolveBind(target: BindTarget | undefined, reg: InterfaceRegist
     const host = target.host;
     let address: ScopedAddress;
     if (host instanceof ScopedAddress) address = host;
-    else if (typeof host === 'string') address = ScopedAddress.parse(host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host);
+    else if (typeof host === 'string') address = ScopedAddress.parse(unbracket(host));
     else throw invalid('host', 'an IP address string or a ScopedAddress', host);
     return fromAddress(withTargetZone(address, (target as { zone?: unknown }).zone), port, reg, tcp);
   }

@@ -9,8 +9,8 @@ import { invalidateOn } from './invalidate.js';
 import { tcpCanUse, tcpZoneUnsupported } from './node-zone.js';
 import { connectError, race, DEFAULT_ATTEMPT_DELAY, type RaceEntry } from './race.js';
 import { parseTarget, type ConnectTarget } from './target.js';
-import { checkBoolean, checkMs, checkObject, checkSignal } from './validate.js';
-import { registryOf, resolveZones, zonePolicy, zoneRequired, type ZoneCandidate, type ZonePolicyOptions } from './zone-policy.js';
+import { checkBoolean, checkMs, checkObject, checkSignal } from '../validate.js';
+import { registryOf, resolveZones, zonePolicy, zoneRequired, type ZoneCandidate, type ZonePolicyOptions } from '../zone/index.js';
 
 export interface ConnectOptions extends Omit<ZonePolicyOptions, 'platform'> {
   /** ms for the whole connect, every attempt included (default and 0: none, as for net.connect) */

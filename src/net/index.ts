@@ -1,6 +1,6 @@
 // Sockets over scoped addresses: zone policy, TCP/TLS connect with zone racing, servers, UDP and
 // per-interface multicast.
-export { resolveZones, type ZoneOption, type ZonePolicyOptions, type ZoneCandidate } from './zone-policy.js';
+export { resolveZones, type ZoneOption, type ZonePolicyOptions, type ZoneCandidate } from '../zone/index.js';
 export { connect, type ConnectOptions, type ConnectInfo, type Fe80Socket } from './connect.js';
 export { connectTLS, type TLSConnectOptions, type Fe80TLSSocket } from './tls.js';
 export type { ConnectTarget, HostPort } from './target.js';

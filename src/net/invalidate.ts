@@ -1,14 +1,11 @@
-// After some socket errors the interface table may be stale (standards.md L-4: interfaces are
-// renamed, re-created with new indexes, lose their addresses): the next lookup re-reads it.
-import { Fe80Error } from '../errors.js';
+// After some socket errors the interface table may be stale (interfaces are renamed, re-created
+// with new indexes, lose their addresses): the next lookup re-reads it.
+import { Fe80Error, isStaleInterfaceError } from '../errors.js';
 import type { InterfaceRegistry } from '../iface/index.js';
 
-const STALE = new Set(['ENODEV', 'EADDRNOTAVAIL', 'EINVAL', 'ENXIO']);
-
-/** Invalidates `reg` when `error` is ENODEV, EADDRNOTAVAIL, EINVAL or ENXIO. */
+/** Invalidates `reg` when `error` suggests a stale interface table (see STALE_INTERFACE_ERRNOS). */
 export function invalidateOn(error: unknown, reg: InterfaceRegistry): void {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string' && STALE.has(code)) reg.invalidate();
+  if (isStaleInterfaceError(error)) reg.invalidate();
 }
 
 /** `[host]:port`, `a.b.c.d:port`, or `port N` for every address (for messages). */

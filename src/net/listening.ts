@@ -2,7 +2,7 @@
 // the handle when aborted, but a close before 'listening' emits neither 'listening' nor 'error':
 // a promise waiting for either would never settle. So the signal is handled here instead.
 import type { EventEmitter } from 'node:events';
-import { abortedError, watchCancel, type Label } from './cancel.js';
+import { abortedError, watchCancel, type Label } from '../cancel.js';
 
 export interface ListeningOptions {
   signal: AbortSignal | undefined;

@@ -5,7 +5,7 @@
 // same loop iteration), as Go's dialParallel returns while its losers are cancelled: the caller's
 // first write does not wait for k-1 socket closes.
 import { Fe80ConnectError, type Attempt } from '../errors.js';
-import { abortedError, watchCancel } from './cancel.js';
+import { abortedError, watchCancel } from '../cancel.js';
 
 /** RFC 8305 §5: a new attempt MUST NOT start within 10 ms of the previous one (0 = all at once). */
 export const MIN_ATTEMPT_DELAY = 10;

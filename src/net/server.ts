@@ -6,12 +6,12 @@ import type { Endpoint } from '../addr/index.js';
 import { Fe80Error } from '../errors.js';
 import type { InterfaceRegistry } from '../iface/index.js';
 import { resolveBind, type BindTarget } from './bind-target.js';
-import { abortedError } from './cancel.js';
+import { abortedError } from '../cancel.js';
 import { socketError, where } from './invalidate.js';
 import { listenCancellable } from './listening.js';
 import { endpointFromNode } from './peer.js';
-import { checkBoolean, checkInteger, checkObject, checkSignal, invalid } from './validate.js';
-import { registryOf } from './zone-policy.js';
+import { checkBoolean, checkInteger, checkObject, checkSignal, invalid } from '../validate.js';
+import { registryOf } from '../zone/index.js';
 
 export interface ServerOptions extends net.ServerOpts {
   registry?: InterfaceRegistry | undefined;

@@ -2,7 +2,8 @@
 // address (zone kept as written) and a port.
 import { Endpoint, ScopedAddress } from '../addr/index.js';
 import { Fe80Error, quote } from '../errors.js';
-import { checkPort, invalid } from './validate.js';
+import { BoundedMap } from '../bounded-map.js';
+import { checkPort, invalid, unbracket } from '../validate.js';
 
 /** `'[fe80::1%eth0]:8080'`, `'[fe80::1%3]:8080'`, an `Endpoint`, or `{ host, port, zone }`. */
 export type ConnectTarget = string | Endpoint | HostPort;
@@ -23,8 +24,7 @@ export interface ParsedTarget {
 function hostAddress(host: unknown): ScopedAddress {
   if (host instanceof ScopedAddress) return host;
   if (typeof host !== 'string') throw invalid('host', 'an IP address string or a ScopedAddress', host);
-  const text = host.length > 1 && host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  return ScopedAddress.parse(text);
+  return ScopedAddress.parse(unbracket(host));
 }
 
 /** Adds `zone` to an address that has none; a different zone already in the address is an error. */
@@ -48,18 +48,12 @@ export function withTargetZone(address: ScopedAddress, zone: unknown): ScopedAdd
 }
 
 /** Endpoints are immutable: programs that connect to the same text again skip the parse. */
-const CACHE_SIZE = 256;
-const parsed = new Map<string, Endpoint>();
+const parsed = new BoundedMap<string, Endpoint>(256);
 
 /** Parses a connect/send target. `allowZeroPort` for binds and listens. */
 export function parseTarget(target: unknown, allowZeroPort = false, name = 'target'): ParsedTarget {
   if (typeof target === 'string') {
-    let ep = parsed.get(target);
-    if (ep === undefined) {
-      ep = Endpoint.parse(target);
-      if (parsed.size >= CACHE_SIZE) parsed.clear();
-      parsed.set(target, ep);
-    }
+    const ep = parsed.getOrSet(target, () => Endpoint.parse(target));
     return { address: ep.address, port: checkPort(ep.port, () => `port of ${quote(target)}`, allowZeroPort) };
   }
   if (target instanceof Endpoint) return { address: target.address, port: checkPort(target.port, 'port', allowZeroPort) };

@@ -5,9 +5,9 @@ import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { Fe80ConnectError, Fe80Error } from '../errors.js';
 import { checkConnectOptions, connectChecked, attachInfo, type ConnectInfo, type ConnectOptions } from './connect.js';
-import { abortedError, watchCancel } from './cancel.js';
+import { abortedError, watchCancel } from '../cancel.js';
 import type { ConnectTarget } from './target.js';
-import { checkBoolean, checkInteger, invalid } from './validate.js';
+import { checkBoolean, checkInteger, invalid } from '../validate.js';
 
 export type TLSConnectOptions = ConnectOptions &
   Omit<tls.ConnectionOptions, 'host' | 'port' | 'socket' | 'lookup' | 'path' | 'timeout' | 'servername'> & {

@@ -10,14 +10,14 @@ import { Endpoint, ScopedAddress } from '../addr/index.js';
 import { Fe80Error, quote } from '../errors.js';
 import type { InterfaceInfo, InterfaceRegistry } from '../iface/index.js';
 import { resolveBind, type BindTarget } from './bind-target.js';
-import { abortedError } from './cancel.js';
+import { abortedError } from '../cancel.js';
 import { socketError, where } from './invalidate.js';
 import { listenCancellable } from './listening.js';
 import { scopedLookup } from './lookup.js';
 import { endpointFromNode } from './peer.js';
 import { parseTarget, type ConnectTarget } from './target.js';
-import { checkBoolean, checkInteger, checkObject, checkSignal, invalid } from './validate.js';
-import { registryOf, resolveZones, usableInterface, zonePolicy, zoneRequired } from './zone-policy.js';
+import { checkBoolean, checkInteger, checkObject, checkSignal, invalid } from '../validate.js';
+import { registryOf, resolveZones, usableInterface, zonePolicy, zoneRequired } from '../zone/index.js';
 
 export interface UdpSocketOptions {
   registry?: InterfaceRegistry | undefined;

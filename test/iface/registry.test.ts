@@ -130,10 +130,10 @@ describe('cache', () => {
     assert.ok(Object.isFrozen(list[0]?.addresses));
   });
 
-  test('a backend failure becomes Fe80Error ERR_UNSUPPORTED with the cause', () => {
+  test('a backend failure becomes Fe80Error ERR_SYSTEM with the cause', () => {
     const boom = new Error('EACCES');
     const registry = new InterfaceRegistry({ backend: { name: 'broken', read: () => { throw boom; } } });
-    assert.throws(() => registry.list(), (e: unknown) => e instanceof Fe80Error && e.code === 'ERR_UNSUPPORTED' && e.cause === boom);
+    assert.throws(() => registry.list(), (e: unknown) => e instanceof Fe80Error && e.code === 'ERR_SYSTEM' && e.cause === boom);
   });
 });
 

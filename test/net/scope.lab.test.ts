@@ -37,8 +37,8 @@ labTest(
     ];
     const r = await topo.client.runNode<Result[]>(fixture('client.ts'), [JSON.stringify(steps)], { timeout: 60_000 });
 
-    await t.test('a zone on a scope > 2 destination or bind: ERR_UNSUPPORTED, refused before any send', () => {
-      for (const i of [0, 1, 4, 5]) assert.equal(r[i]!['code'], 'ERR_UNSUPPORTED', JSON.stringify(r[i]));
+    await t.test('a zone on a scope > 2 destination or bind: ERR_ZONE_NOT_ALLOWED, refused before any send', () => {
+      for (const i of [0, 1, 4, 5]) assert.equal(r[i]!['code'], 'ERR_ZONE_NOT_ALLOWED', JSON.stringify(r[i]));
       assert.match(r[0]!['message'], /setMulticastInterface\("c2"\)/);
     });
     await t.test('setMulticastInterface picks the link of a scope-5 group', () => {

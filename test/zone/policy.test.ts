@@ -94,8 +94,8 @@ describe('resolveZones: zones a socket would ignore', () => {
     ['ff05::1%nosuch', {}, /routing table/], // refused before the interface is looked up
   ];
   for (const [text, o, message] of ignored) {
-    test(`${text} ${JSON.stringify(o)}: ERR_UNSUPPORTED`, () => {
-      code(() => hosts(text, o), 'ERR_UNSUPPORTED', message);
+    test(`${text} ${JSON.stringify(o)}: ERR_ZONE_NOT_ALLOWED`, () => {
+      code(() => hosts(text, o), 'ERR_ZONE_NOT_ALLOWED', message);
     });
   }
   test('the zones sockets use still work (interface-/link-local multicast, any flags)', () => {

@@ -1,6 +1,6 @@
 // Timeout and AbortSignal for one operation: one timer, one listener, both removed by the
 // returned function (call it on every exit path).
-import { Fe80Error } from '../errors.js';
+import { Fe80Error } from './errors.js';
 
 /** `label` is text or a function giving it (built only when an error needs it). */
 export type Label = string | (() => string);

@@ -5,7 +5,7 @@
 import { ScopedAddress } from '../addr/index.js';
 import { Fe80Error, isFe80Error, quote } from '../errors.js';
 import { isDefaultZone, registry as defaultRegistry, type InterfaceInfo, type InterfaceRegistry } from '../iface/index.js';
-import { invalid } from './validate.js';
+import { invalid } from '../validate.js';
 
 /**
  * How to pick the interface for an address:
@@ -101,7 +101,7 @@ function zoneIgnored(address: ScopedAddress, zone: string | number): Fe80Error {
     ? `choose the outgoing interface on the socket (UdpSocket.setMulticastInterface(${z})) and send to ${address.address} without a zone; to receive, addMembership(${quote(address.address)}, ${z})`
     : `remove the zone and route the prefix to the interface (ip -6 route add <prefix> dev ${String(zone)}), or use the peer's link-local address with the zone`;
   return new Fe80Error(
-    'ERR_UNSUPPORTED',
+    'ERR_ZONE_NOT_ALLOWED',
     `zone ${z} given for ${what}: sockets use a zone only for link-local unicast (fe80::/10) and interface- or link-local ` +
       `multicast (ff01::/16, ff02::/16), so traffic to ${address.address} follows the routing table, not necessarily ${z}; ${hint}`,
     { input, hint },
