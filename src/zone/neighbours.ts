@@ -1,0 +1,221 @@
+// The kernel's neighbour table (IPv6 neighbour cache, RFC 4861 §5.1, and the IPv4 ARP cache) kept
+// in memory: which interface an address has been seen on, in which NUD state (RFC 4861 §7.3.2),
+// with which link-layer address. Reading it costs a few milliseconds through iproute2 (`ip -j
+// neigh`), so no lookup ever reads it: a lookup answers from the snapshot at once and, when the
+// snapshot is older than `maxAge`, starts one background re-read (coalesced, whoever asks).
+// The zone floor uses it for `zone: 'auto'` (an address known on exactly one candidate interface
+// is tried there first); `discover` reports its entries.
+import { execFile } from 'node:child_process';
+import { ScopedAddress } from '../addr/index.js';
+import { Fe80Error } from '../errors.js';
+import { checkFunction, checkMs, checkObject, invalid } from '../validate.js';
+
+/** NUD states as iproute2 prints them (RFC 4861 §7.3.2 plus Linux's NOARP, PERMANENT, NONE). */
+export type NeighbourState = 'REACHABLE' | 'STALE' | 'DELAY' | 'PROBE' | 'INCOMPLETE' | 'FAILED' | 'NOARP' | 'PERMANENT' | 'NONE';
+
+const STATES: ReadonlySet<string> = new Set(['REACHABLE', 'STALE', 'DELAY', 'PROBE', 'INCOMPLETE', 'FAILED', 'NOARP', 'PERMANENT', 'NONE']);
+
+/**
+ * States in which the address has answered on the interface recently enough to be worth trying
+ * there first: REACHABLE (confirmed), STALE (was reachable, not confirmed since), DELAY and PROBE
+ * (being re-confirmed), and PERMANENT (configured by hand).
+ */
+export const KNOWN_STATES: ReadonlySet<NeighbourState> = new Set(['REACHABLE', 'STALE', 'DELAY', 'PROBE', 'PERMANENT']);
+
+/** One entry of the table. */
+export interface Neighbour {
+  /** link-local IPv6 addresses carry the interface as zone; others (IPv4, global IPv6) none */
+  address: ScopedAddress;
+  interface: string;
+  /** link-layer address, lower case, colon-separated; absent in INCOMPLETE and FAILED */
+  mac: string | undefined;
+  state: NeighbourState;
+  /** the neighbour said it is a router (RFC 4861 §4.4, R flag) */
+  router: boolean;
+}
+
+/** Where an address is known: one per interface. */
+export interface NeighbourHit {
+  interface: string;
+  state: NeighbourState;
+  mac: string | undefined;
+  router: boolean;
+}
+
+export interface NeighbourTableOptions {
+  /** ms a snapshot is used before a lookup starts a re-read (default 2000) */
+  maxAge?: number;
+  /** returns `ip -j neigh` output (tests: a fake); default runs iproute2's `ip` */
+  read?: () => Promise<string>;
+  /** clock in ms (tests); default `performance.now` */
+  now?: () => number;
+}
+
+export const DEFAULT_NEIGHBOUR_MAX_AGE = 2000;
+/** a table larger than this is cut (the kernel's default gc_thresh3 is 1024 per family) */
+const MAX_ENTRIES = 16_384;
+const READ_TIMEOUT = 2000;
+
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+
+/**
+ * Parses `ip -j neigh` output (iproute2 JSON: `dst`, `dev`, `lladdr`, `state: [..]`, and `router:
+ * null` when the R flag is set). Entries that are not addresses are skipped; malformed JSON is
+ * ERR_SYSTEM (the output of the system's `ip` cannot be used).
+ */
+export function parseNeighbours(text: string): Neighbour[] {
+  let rows: unknown;
+  try {
+    rows = text.trim() === '' ? [] : JSON.parse(text);
+  } catch (error) {
+    throw new Fe80Error('ERR_SYSTEM', 'cannot parse the output of `ip -j neigh` (not JSON)', { cause: error });
+  }
+  if (!Array.isArray(rows)) throw new Fe80Error('ERR_SYSTEM', 'cannot parse the output of `ip -j neigh` (not a JSON array)');
+  const out: Neighbour[] = [];
+  for (const row of rows) {
+    if (out.length >= MAX_ENTRIES) break;
+    if (typeof row !== 'object' || row === null) continue;
+    const r = row as Record<string, unknown>;
+    if (typeof r.dst !== 'string' || typeof r.dev !== 'string' || r.dev === '') continue;
+    let address = ScopedAddress.tryParse(r.dst);
+    if (address === undefined || address.zone !== undefined) continue;
+    address = address.unmap();
+    if (address.requiresZone()) address = address.withZone(r.dev);
+    const states = Array.isArray(r.state) ? r.state.filter((s): s is string => typeof s === 'string' && STATES.has(s)) : [];
+    const lladdr = typeof r.lladdr === 'string' ? r.lladdr.toLowerCase() : undefined;
+    out.push({
+      address,
+      interface: r.dev,
+      mac: lladdr !== undefined && MAC.test(lladdr) ? lladdr : undefined,
+      state: (states[0] as NeighbourState | undefined) ?? 'NONE',
+      router: 'router' in r,
+    });
+  }
+  return out;
+}
+
+/** Runs `ip -j neigh show` (both families). ERR_UNSUPPORTED off Linux, ERR_SYSTEM without iproute2. */
+export function readNeighbourTable(): Promise<string> {
+  if (process.platform !== 'linux') {
+    return Promise.reject(new Fe80Error('ERR_UNSUPPORTED', `the neighbour table is read with iproute2, which is Linux only (this is ${process.platform})`));
+  }
+  return new Promise((resolve, reject) => {
+    execFile('ip', ['-j', 'neigh', 'show'], { timeout: READ_TIMEOUT, maxBuffer: 8 << 20, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error === null) return resolve(stdout);
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'iproute2 is not installed (no `ip` on PATH)' : `\`ip -j neigh\` failed: ${(stderr || error.message).trim().slice(0, 200)}`;
+      reject(new Fe80Error('ERR_SYSTEM', why, { cause: error }));
+    });
+  });
+}
+
+const keyOf = (address: ScopedAddress): string => address.unmap().address;
+
+/**
+ * The neighbour table in memory. `lookup` never blocks and never reads the kernel itself: it
+ * answers from the last snapshot and, when that is older than `maxAge`, starts a re-read in the
+ * background. `refresh()` reads now (one read at a time, shared by all callers).
+ */
+export class NeighbourTable {
+  readonly #maxAge: number;
+  readonly #read: () => Promise<string>;
+  readonly #now: () => number;
+  #entries: readonly Neighbour[] = [];
+  #byAddress = new Map<string, Neighbour[]>();
+  #readAt = -Infinity;
+  #pending: Promise<void> | undefined;
+  #problem: Fe80Error | undefined;
+
+  constructor(options?: NeighbourTableOptions) {
+    const o = checkObject(options, 'options');
+    this.#maxAge = checkMs(o.maxAge, 'maxAge') ?? DEFAULT_NEIGHBOUR_MAX_AGE;
+    this.#read = checkFunction<() => Promise<string>>(o.read, 'read') ?? readNeighbourTable;
+    this.#now = checkFunction<() => number>(o.now, 'now') ?? (() => performance.now());
+  }
+
+  /**
+   * The interfaces on which `address` is known (REACHABLE, STALE, DELAY, PROBE, PERMANENT), one
+   * hit per interface, REACHABLE first. A zoned address is looked up on its zone only. Answers
+   * from the snapshot; a stale snapshot starts a background re-read for the next caller.
+   */
+  lookup(address: string | ScopedAddress): NeighbourHit[] {
+    const a = typeof address === 'string' ? ScopedAddress.tryParse(address) : address instanceof ScopedAddress ? address : undefined;
+    if (a === undefined) throw invalid('address', 'an IP address', address);
+    this.#maybeRefresh();
+    const list = this.#byAddress.get(keyOf(a));
+    if (list === undefined) return [];
+    const zone = a.zone;
+    const hits: NeighbourHit[] = [];
+    for (const n of list) {
+      if (!KNOWN_STATES.has(n.state)) continue;
+      if (zone !== undefined && n.interface !== zone) continue;
+      hits.push({ interface: n.interface, state: n.state, mac: n.mac, router: n.router });
+    }
+    return hits.sort((x, y) => Number(y.state === 'REACHABLE') - Number(x.state === 'REACHABLE'));
+  }
+
+  /** Every entry of the last snapshot (all states), optionally of one interface. */
+  entries(iface?: string): readonly Neighbour[] {
+    this.#maybeRefresh();
+    return iface === undefined ? this.#entries : this.#entries.filter((n) => n.interface === iface);
+  }
+
+  /** Reads the kernel's table now; concurrent calls share one read. Rejects if it cannot be read. */
+  refresh(): Promise<void> {
+    this.#pending ??= this.#read()
+      .then(
+        (text) => {
+          this.#apply(parseNeighbours(text));
+          this.#problem = undefined;
+        },
+        (error: unknown) => {
+          this.#problem = error instanceof Fe80Error ? error : new Fe80Error('ERR_SYSTEM', `cannot read the neighbour table: ${String(error)}`, { cause: error });
+          throw this.#problem;
+        },
+      )
+      .finally(() => {
+        this.#readAt = this.#now();
+        this.#pending = undefined;
+      });
+    return this.#pending;
+  }
+
+  /** The next lookup starts a re-read (an interface changed: its entries went with it). */
+  invalidate(): void {
+    this.#readAt = -Infinity;
+  }
+
+  /** ms since the last read finished (Infinity: never read). */
+  get age(): number {
+    return this.#now() - this.#readAt;
+  }
+
+  /** Why the last read failed (no iproute2, not Linux), or undefined. */
+  get problem(): Fe80Error | undefined {
+    return this.#problem;
+  }
+
+  #maybeRefresh(): void {
+    if (this.#pending === undefined && this.#now() - this.#readAt > this.#maxAge) this.refresh().catch(() => {});
+  }
+
+  #apply(entries: Neighbour[]): void {
+    const by = new Map<string, Neighbour[]>();
+    for (const n of entries) {
+      const key = keyOf(n.address);
+      const list = by.get(key);
+      if (list === undefined) by.set(key, [n]);
+      else list.push(n);
+    }
+    this.#entries = entries;
+    this.#byAddress = by;
+  }
+}
+
+/** The process-wide table (`ip -j neigh`, re-read in the background after 2 s). */
+export const neighbourTable = new NeighbourTable();
+
+/** {@link NeighbourTable.lookup} on the process-wide table. */
+export function lookupNeighbour(address: string | ScopedAddress): NeighbourHit[] {
+  return neighbourTable.lookup(address);
+}
