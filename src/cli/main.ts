@@ -7,6 +7,7 @@ import { Fe80Error } from '../errors.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
   connect: { summary: 'open a TCP/TLS connection to a scoped endpoint, like nc (stdin/stdout)', load: () => import('./commands/connect.js') },
+  discover: { summary: 'find the devices on each link: scoped address, MAC, vendor, names, services', load: () => import('./commands/discover.js') },
   fetch: { summary: 'HTTP(S) request to a zoned or .local URL, like a small curl', load: () => import('./commands/fetch.js') },
   ifindex: { summary: 'print the index of each interface name (the seed\'s ifix)', load: () => import('./commands/ifindex.js') },
   ifname: { summary: 'print the name of each interface index', load: () => import('./commands/ifname.js') },

@@ -42,6 +42,8 @@ export interface Observation {
   mac?: string;
   addresses?: { address: ScopedAddress; state?: NeighbourState; router?: boolean }[];
   names?: string[];
+  /** other identities that name one device on a link: an SSDP UDN (`uuid:...`), an LLDP chassis ID */
+  ids?: string[];
   services?: ServiceObservation[];
   ssdp?: SsdpObservation;
   lldp?: LldpObservation;
@@ -90,6 +92,8 @@ class DeviceRecord {
   router = false;
   readonly addresses = new Map<string, Fact<AddressValue>>();
   readonly names = new Map<string, Fact<string>>();
+  /** identity keys (not reported as facts) */
+  readonly ids = new Set<string>();
   readonly services = new Map<string, Fact<ServiceObservation>>();
   readonly ssdp = new Map<string, Fact<SsdpObservation>>();
   lldp: Fact<LldpObservation> | undefined;
@@ -176,6 +180,11 @@ export class DeviceTable {
       const r = this.#get(link, 'n', nameKey(n));
       if (r !== undefined && r !== target) matched.push(r);
     }
+    const ids = (o.ids ?? []).map((k) => clip(k)).slice(0, 4);
+    for (const k of ids) {
+      const r = this.#get(link, 'k', k);
+      if (r !== undefined && r !== target) matched.push(r);
+    }
     for (const r of new Set(matched)) {
       if (r === target || !this.#records.has(r.id)) continue;
       if (mac !== undefined && r.mac !== undefined && r.mac !== mac) {
@@ -217,6 +226,11 @@ export class DeviceTable {
       r.vendor = macVendor(mac);
       this.#index.set(`${link}\nm\n${mac}`, r.id);
       changed = true;
+    }
+    for (const k of ids) {
+      if (r.ids.has(k) || r.ids.size >= 16) continue;
+      r.ids.add(k);
+      this.#index.set(`${link}\nk\n${k}`, r.id);
     }
     const ttl = o.ttl;
     for (const a of addresses) {
@@ -409,6 +423,11 @@ export class DeviceTable {
       from.clear();
     };
     move(gone.addresses, keep.addresses, 'a');
+    for (const k of gone.ids) {
+      keep.ids.add(k);
+      this.#index.set(`${link}\nk\n${k}`, keep.id);
+    }
+    gone.ids.clear();
     move(gone.names, keep.names, 'n');
     move(gone.services, keep.services);
     move(gone.ssdp, keep.ssdp);
@@ -433,6 +452,7 @@ export class DeviceTable {
     };
     for (const k of r.addresses.keys()) unindex(`${r.link}\na\n${k}`);
     for (const k of r.names.keys()) unindex(`${r.link}\nn\n${k}`);
+    for (const k of r.ids) unindex(`${r.link}\nk\n${k}`);
     if (r.mac !== undefined) unindex(`${r.link}\nm\n${r.mac}`);
     unindex(`${r.link}\nid\n${r.id}`);
     const event: DeviceEvent = { type: 'lost', device, reason };

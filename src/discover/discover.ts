@@ -230,9 +230,9 @@ export class Discovery implements AsyncIterable<DiscoverEvent> {
           this.#setReport(report, 'skipped', reason);
           return;
         }
+        report.interfaces = this.interfaces();
         this.#setReport(report, 'running');
         if (source.scope === 'global') {
-          report.interfaces = this.interfaces();
           await this.#track(name, source.run(this.#context(signal, name)));
         } else {
           await Promise.all([...this.#links.values()].map((l) => this.#runOnLink(name, l.info, l.controller.signal)));

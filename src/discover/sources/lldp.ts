@@ -75,6 +75,7 @@ export function parseLldp(text: string, links: ReadonlySet<string>): { observati
       const o: Observation = { source: 'lldp', interface: link, ttl, lldp: info, addresses: addresses.map((address) => ({ address })) };
       if (mac !== undefined) o.mac = mac;
       if (name !== undefined) o.names = [name.slice(0, 255)];
+      if (info.chassisId !== undefined) o.ids = [`lldp:${info.chassisId.type}:${info.chassisId.value}`];
       observations.push(o);
     }
   }

@@ -24,7 +24,7 @@ export const neighbourSource: Source = {
   },
   async run(ctx: SourceContext) {
     const read = (ctx.options.readNeighbours as (() => Promise<string>) | undefined) ?? readNeighbourTable;
-    const table = new NeighbourTable({ read, maxAge: Infinity });
+    const table = new NeighbourTable({ read, maxAge: 0x7fff_ffff }) // read by this loop only;
     const poll = ctx.watch ? WATCH_POLL : POLL;
     const ttl = poll * 3 + 1000;
     /** address%link -> last state reported */

@@ -195,6 +195,9 @@ export const ssdpSource: Source = {
         if (r.usn !== undefined) info.usn = r.usn;
         if (r.server !== undefined) info.server = r.server;
         const o: Observation = { source: 'ssdp', interface: link.name, ttl: r.maxAge * 1000, addresses: [{ address: source }], ssdp: info };
+        // one UDN, one device (UDA 2.0 §1.1.4): its IPv4 and IPv6 answers are one record
+        const udn = /^uuid:[^:]{1,128}/i.exec(r.usn ?? '')?.[0];
+        if (udn !== undefined) o.ids = [udn.toLowerCase()];
         const desc = described.get(loc.url);
         if (desc !== undefined) apply(o, desc, loc.url, link.name);
         ctx.observe(o);
