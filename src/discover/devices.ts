@@ -72,10 +72,15 @@ class Fact<T> {
     this.seen.set(source, { at, until: Math.max(at + ttl, had?.until ?? 0) });
     return had === undefined;
   }
-  /** drops sightings that ran out; returns whether any source still holds it */
-  sweep(now: number): boolean {
-    for (const [s, v] of this.seen) if (v.until <= now) this.seen.delete(s);
-    return this.seen.size > 0;
+  /** drops sightings that ran out; returns how many */
+  sweep(now: number): number {
+    let n = 0;
+    for (const [s, v] of this.seen) {
+      if (v.until > now) continue;
+      this.seen.delete(s);
+      n++;
+    }
+    return n;
   }
 }
 
@@ -207,6 +212,11 @@ export class DeviceTable {
       target = keep;
     }
     let found = false;
+    const carries = addresses.length + names.length + (o.services?.length ?? 0) + (o.webUi?.length ?? 0) > 0 || o.ssdp !== undefined || o.lldp !== undefined;
+    if (target === undefined && !carries) {
+      this.dropped++;
+      return events;
+    }
     if (target === undefined) {
       if ((this.#perLink.get(link) ?? 0) >= LIMITS.devicesPerLink) {
         this.dropped++;
@@ -352,8 +362,9 @@ export class DeviceTable {
     for (const r of [...this.#records.values()]) {
       let changed = false;
       for (const [map, key, fact] of r.facts()) {
-        if (fact.sweep(now)) continue;
+        if (fact.sweep(now) === 0) continue;
         changed = true;
+        if (fact.seen.size > 0) continue;
         if (map === r.addresses) this.#dropAddress(r, key);
         else if (map === r.names) {
           r.names.delete(key);

@@ -109,6 +109,9 @@ export function readNeighbourTable(): Promise<string> {
   });
 }
 
+/** confirmed first, then configured, then being re-confirmed, then unconfirmed */
+const RANK: Partial<Record<NeighbourState, number>> = { REACHABLE: 0, PERMANENT: 1, DELAY: 2, PROBE: 3, STALE: 4 };
+
 const keyOf = (address: ScopedAddress): string => address.unmap().address;
 
 /**
@@ -135,7 +138,7 @@ export class NeighbourTable {
 
   /**
    * The interfaces on which `address` is known (REACHABLE, STALE, DELAY, PROBE, PERMANENT), one
-   * hit per interface, REACHABLE first. A zoned address is looked up on its zone only. Answers
+   * hit per interface, REACHABLE first, then PERMANENT, DELAY, PROBE, STALE. A zoned address is looked up on its zone only. Answers
    * from the snapshot; a stale snapshot starts a background re-read for the next caller.
    */
   lookup(address: string | ScopedAddress): NeighbourHit[] {
@@ -151,7 +154,7 @@ export class NeighbourTable {
       if (zone !== undefined && n.interface !== zone) continue;
       hits.push({ interface: n.interface, state: n.state, mac: n.mac, router: n.router });
     }
-    return hits.sort((x, y) => Number(y.state === 'REACHABLE') - Number(x.state === 'REACHABLE'));
+    return hits.sort((x, y) => (RANK[x.state] ?? 9) - (RANK[y.state] ?? 9));
   }
 
   /** Every entry of the last snapshot (all states), optionally of one interface. */
