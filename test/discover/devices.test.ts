@@ -16,7 +16,7 @@ function clocked() {
   const table = new DeviceTable(() => now);
   return { table, tick: (ms: number) => (now += ms) };
 }
-const obs = (o: Partial<Observation> & { addresses?: string[] }): Observation => {
+const obs = (o: Omit<Partial<Observation>, 'addresses'> & { addresses?: string[] }): Observation => {
   const { addresses, ...rest } = o;
   const out: Observation = { source: 'ping', interface: 'eth1', ttl: 10_000, ...rest };
   if (addresses !== undefined) out.addresses = addresses.map((a) => ({ address: A(a) }));
