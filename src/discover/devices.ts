@@ -278,7 +278,7 @@ export class DeviceTable {
       changed = this.#seeIn(r.services, key, service, LIMITS.servicesPerDevice, o.source, now, ttl) || changed;
     }
     if (o.ssdp !== undefined) {
-      const key = o.ssdp.usn ?? o.ssdp.location;
+      const key = `${o.ssdp.usn ?? ''}\n${o.ssdp.location}`;
       const had = r.ssdp.get(key);
       if (had !== undefined && JSON.stringify(had.value) !== JSON.stringify(o.ssdp)) {
         had.value = o.ssdp;
@@ -332,6 +332,8 @@ export class DeviceTable {
     }
     if (r === undefined || key === undefined) return [];
     if (what.address !== undefined) {
+      // the last address FAILED: the record goes whole (its snapshot still shows the address)
+      if (reason === 'failed' && r.addresses.size === 1 && r.addresses.has(what.address)) return [this.#remove(r, 'failed')];
       if (reason === 'failed') this.#dropAddress(r, what.address);
       else {
         const f = r.addresses.get(what.address);
