@@ -7,6 +7,7 @@
 // is tried there first); `discover` reports its entries.
 import { execFile } from 'node:child_process';
 import { ScopedAddress } from '../addr/index.js';
+import { BoundedMap } from '../bounded-map.js';
 import { Fe80Error } from '../errors.js';
 import { checkFunction, checkMs, checkObject, invalid } from '../validate.js';
 
@@ -112,6 +113,8 @@ export function readNeighbourTable(): Promise<string> {
 /** confirmed first, then configured, then being re-confirmed, then unconfirmed */
 const RANK: Partial<Record<NeighbourState, number>> = { REACHABLE: 0, PERMANENT: 1, DELAY: 2, PROBE: 3, STALE: 4 };
 
+const NONE: readonly NeighbourHit[] = Object.freeze([]);
+
 const keyOf = (address: ScopedAddress): string => address.unmap().address;
 
 /**
@@ -123,8 +126,15 @@ export class NeighbourTable {
   readonly #maxAge: number;
   readonly #read: () => Promise<string>;
   readonly #now: () => number;
+  /** a test clock was given: staleness is computed from it instead of a timer */
+  readonly #clocked: boolean;
+  /** a read landed less than maxAge ago (cleared by a timer: a clock read costs more than a lookup) */
+  #fresh = false;
+  #expiry: NodeJS.Timeout | undefined;
+  readonly #parsed = new BoundedMap<string, { key: string; zone: string | undefined }>(256);
   #entries: readonly Neighbour[] = [];
-  #byAddress = new Map<string, Neighbour[]>();
+  /** address key -> the known hits, sorted, frozen (built once per read: a lookup is a Map hit) */
+  #hits = new Map<string, readonly NeighbourHit[]>();
   #readAt = -Infinity;
   #pending: Promise<void> | undefined;
   #problem: Fe80Error | undefined;
@@ -133,28 +143,45 @@ export class NeighbourTable {
     const o = checkObject(options, 'options');
     this.#maxAge = checkMs(o.maxAge, 'maxAge') ?? DEFAULT_NEIGHBOUR_MAX_AGE;
     this.#read = checkFunction<() => Promise<string>>(o.read, 'read') ?? readNeighbourTable;
-    this.#now = checkFunction<() => number>(o.now, 'now') ?? (() => performance.now());
+    const now = checkFunction<() => number>(o.now, 'now');
+    this.#clocked = now !== undefined;
+    this.#now = now ?? (() => performance.now());
   }
 
   /**
    * The interfaces on which `address` is known (REACHABLE, STALE, DELAY, PROBE, PERMANENT), one
    * hit per interface, REACHABLE first, then PERMANENT, DELAY, PROBE, STALE. A zoned address is looked up on its zone only. Answers
-   * from the snapshot; a stale snapshot starts a background re-read for the next caller.
+   * from the snapshot; a stale snapshot starts a background re-read for the next caller. The
+   * arrays and hits returned are frozen and shared (a lookup costs one Map hit).
    */
-  lookup(address: string | ScopedAddress): NeighbourHit[] {
-    const a = typeof address === 'string' ? ScopedAddress.tryParse(address) : address instanceof ScopedAddress ? address : undefined;
-    if (a === undefined) throw invalid('address', 'an IP address', address);
-    this.#maybeRefresh();
-    const list = this.#byAddress.get(keyOf(a));
-    if (list === undefined) return [];
-    const zone = a.zone;
-    const hits: NeighbourHit[] = [];
-    for (const n of list) {
-      if (!KNOWN_STATES.has(n.state)) continue;
-      if (zone !== undefined && n.interface !== zone) continue;
-      hits.push({ interface: n.interface, state: n.state, mac: n.mac, router: n.router });
+  lookup(address: string | ScopedAddress): readonly NeighbourHit[] {
+    let key: string;
+    let zone: string | undefined;
+    if (address instanceof ScopedAddress) {
+      key = keyOf(address);
+      zone = address.zone;
+    } else {
+      const parsed = typeof address === 'string' ? this.#parse(address) : undefined;
+      if (parsed === undefined) throw invalid('address', 'an IP address', address);
+      ({ key, zone } = parsed);
     }
-    return hits.sort((x, y) => (RANK[x.state] ?? 9) - (RANK[y.state] ?? 9));
+    this.#maybeRefresh();
+    const hits = this.#hits.get(key);
+    if (hits === undefined) return NONE;
+    if (zone === undefined) return hits;
+    const on = hits.find((h) => h.interface === zone);
+    return on === undefined ? NONE : [on];
+  }
+
+  #parse(text: string): { key: string; zone: string | undefined } | undefined {
+    let p = this.#parsed.get(text);
+    if (p === undefined) {
+      const a = ScopedAddress.tryParse(text);
+      if (a === undefined) return undefined;
+      p = { key: keyOf(a), zone: a.zone };
+      this.#parsed.set(text, p);
+    }
+    return p;
   }
 
   /** Every entry of the last snapshot (all states), optionally of one interface. */
@@ -179,6 +206,10 @@ export class NeighbourTable {
       .finally(() => {
         this.#readAt = this.#now();
         this.#pending = undefined;
+        this.#fresh = true;
+        if (this.#expiry !== undefined) clearTimeout(this.#expiry);
+        this.#expiry = setTimeout(() => (this.#fresh = false), this.#maxAge);
+        this.#expiry.unref();
       });
     return this.#pending;
   }
@@ -186,6 +217,7 @@ export class NeighbourTable {
   /** The next lookup starts a re-read (an interface changed: its entries went with it). */
   invalidate(): void {
     this.#readAt = -Infinity;
+    this.#fresh = false;
   }
 
   /** ms since the last read finished (Infinity: never read). */
@@ -199,19 +231,24 @@ export class NeighbourTable {
   }
 
   #maybeRefresh(): void {
-    if (this.#pending === undefined && this.#now() - this.#readAt > this.#maxAge) this.refresh().catch(() => {});
+    if (this.#pending !== undefined) return;
+    if (this.#clocked ? this.#now() - this.#readAt > this.#maxAge : !this.#fresh) this.refresh().catch(() => {});
   }
 
   #apply(entries: Neighbour[]): void {
-    const by = new Map<string, Neighbour[]>();
+    const by = new Map<string, NeighbourHit[]>();
     for (const n of entries) {
+      if (!KNOWN_STATES.has(n.state)) continue;
       const key = keyOf(n.address);
+      const hit: NeighbourHit = Object.freeze({ interface: n.interface, state: n.state, mac: n.mac, router: n.router });
       const list = by.get(key);
-      if (list === undefined) by.set(key, [n]);
-      else list.push(n);
+      if (list === undefined) by.set(key, [hit]);
+      else if (!list.some((h) => h.interface === n.interface)) list.push(hit);
     }
-    this.#entries = entries;
-    this.#byAddress = by;
+    const hits = new Map<string, readonly NeighbourHit[]>();
+    for (const [key, list] of by) hits.set(key, Object.freeze(list.sort((x, y) => (RANK[x.state] ?? 9) - (RANK[y.state] ?? 9))));
+    this.#entries = Object.freeze(entries.map((n) => Object.freeze(n)));
+    this.#hits = hits;
   }
 }
 
@@ -219,6 +256,6 @@ export class NeighbourTable {
 export const neighbourTable = new NeighbourTable();
 
 /** {@link NeighbourTable.lookup} on the process-wide table. */
-export function lookupNeighbour(address: string | ScopedAddress): NeighbourHit[] {
+export function lookupNeighbour(address: string | ScopedAddress): readonly NeighbourHit[] {
   return neighbourTable.lookup(address);
 }

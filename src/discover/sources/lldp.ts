@@ -91,6 +91,8 @@ export const lldpSource: Source = {
   name: 'lldp',
   scope: 'global',
   async check(ctx) {
+    // let the probes that answer fastest (echo, SSDP) spawn first: a spawn blocks the loop
+    await new Promise((resolve) => setImmediate(resolve));
     const cli = findTool('lldpcli');
     if (cli === undefined) return 'no lldpd (`lldpcli` not on PATH)';
     const r = await runTool(cli, lldpArgs(ctx), { signal: ctx.signal, timeout: 2000 });
