@@ -100,13 +100,17 @@ describe('discover on two switched links with real peers', { concurrency: true }
         await new Promise((res) => setTimeout(res, 100));
       }
 
-      const { result } = await discoverIn(client, { timeout: 3000, lldpSocket: ours.socket });
       const [L1, L2] = [l1.name, l2.name];
-
-      // the oracle: the system's own all-nodes ping sees the same responders
+      // the oracle, first (every peer is up once it answers): the system's own all-nodes ping sees the same responders
       const oracle = await client.exec('ping', ['-6', '-n', '-c2', '-i0.3', `ff02::1%${L1}`]);
       const pinged = new Set([...oracle.stdout.matchAll(/from (\S+): icmp_seq/g)].map((m) => m[1] as string).filter((a) => a !== `fe80::1%${L1}`));
-      for (const a of pinged) assert.ok(one(result, a).addresses.find((x) => x.address === a)?.sources.ping, `${a} answered ping but discover has no ping fact`);
+      for (const x of ['a', 'b', 'd', 'e']) assert.ok(pinged.has(`fe80::${x}%${L1}`), `the oracle did not hear fe80::${x}: ${oracle.stdout}`);
+      const { result } = await discoverIn(client, { timeout: 3000, lldpSocket: ours.socket });
+
+      for (const a of pinged) {
+        const d = one(result, a);
+        assert.ok(d.addresses.find((x) => x.address === a)?.sources.ping, `${a} answered ping but discover has no ping fact: ${JSON.stringify(d)} ${JSON.stringify(report(result, 'ping'))}`);
+      }
       assert.ok(!pinged.has(`fe80::c%${L1}`), 'the neighbour-only peer answers no echo');
 
       // every record is on one of our links and its zoned addresses carry that link
