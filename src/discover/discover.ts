@@ -119,7 +119,11 @@ export class Discovery implements AsyncIterable<DiscoverEvent> {
       this.#end();
       return;
     }
-    signal?.addEventListener('abort', () => this.stop(), { once: true });
+    if (signal !== undefined) {
+      const onAbort = (): void => void this.stop();
+      signal.addEventListener('abort', onAbort, { once: true });
+      void this.#done.then(() => signal.removeEventListener('abort', onAbort));
+    }
     if (timeout !== undefined) this.#timers.push(setTimeout(() => this.stop(), timeout));
     this.#timers.push(setInterval(() => this.#emit(this.#table.sweep()), SWEEP));
     this.#timers.push(setInterval(() => this.#checkLinks(), LINK_CHECK));

@@ -38,6 +38,9 @@ describe('mac helpers and the OUI database', () => {
   test('vendor from the IEEE list; none for locally administered or group MACs', () => {
     assert.equal(macVendor('b8:27:eb:00:00:02'), 'Raspberry Pi Foundation');
     assert.match(macVendor('00:1a:11:00:00:01') ?? '', /^Google/);
+    // MA-M and MA-S blocks (28 and 36 bits) inside an MA-L the IEEE keeps for itself: the longest prefix wins
+    assert.equal(macVendor('00:55:da:10:00:01'), 'KoolPOS Inc.');
+    assert.equal(macVendor('00:1b:c5:00:00:01'), 'Converging Systems Inc.');
     assert.equal(isLocallyAdministered('02:00:00:00:00:01'), true);
     assert.equal(macVendor('02:00:00:00:00:01'), undefined);
     assert.equal(macVendor('b9:27:eb:00:00:02'), undefined, 'group bit');

@@ -170,7 +170,9 @@ export const ssdpSource: Source = {
   async run(ctx: SourceContext, iface?: InterfaceInfo) {
     const link = iface as InterfaceInfo;
     const sockets: { socket: UdpSocket; to: string }[] = [];
-    const dispatcher = createDispatcher();
+    // made on the first description to read: loading undici stalls the loop for ~0.1-0.3 s, which
+    // a link without UPnP devices should not pay
+    let dispatcher: Fe80Dispatcher | undefined;
     const described = new Map<string, Description | undefined>();
     const own = new Set(link.addresses.map((a) => a.address.address));
     try {
@@ -204,7 +206,12 @@ export const ssdpSource: Source = {
         // read the description only from the device that answered, once per location
         if (!described.has(loc.url) && described.size < DESCRIPTIONS_PER_LINK && loc.address?.equals(source.withZone(loc.address.zone))) {
           described.set(loc.url, undefined);
-          void readDescription(loc.url, link.name, dispatcher, ctx.signal).then((d) => {
+          // after the answers already queued are handled
+          void new Promise((resolve) => setTimeout(resolve, 0)).then(() => {
+            if (ctx.signal.aborted) return undefined;
+            dispatcher ??= createDispatcher();
+            return readDescription(loc.url, link.name, dispatcher, ctx.signal);
+          }).then((d) => {
             if (d === undefined || ctx.signal.aborted) return;
             described.set(loc.url, d);
             const again: Observation = { ...o, ssdp: { ...info } };
@@ -237,7 +244,7 @@ export const ssdpSource: Source = {
       }
     } finally {
       for (const { socket } of sockets) await socket.close();
-      await dispatcher.destroy().catch(() => {});
+      await dispatcher?.destroy().catch(() => {});
     }
   },
 };
