@@ -314,9 +314,27 @@ export class DeviceTable {
   withdraw(
     source: SourceName,
     link: string,
-    what: { address?: string; name?: string; service?: { instance: string; type: string } },
+    what: { address?: string; name?: string; service?: { instance: string; type: string }; id?: string },
     reason: LostReason,
   ): DeviceEvent[] {
+    if (what.id !== undefined) {
+      // everything this source said about the device with that identity (an SSDP byebye)
+      const r = this.#get(link, 'k', what.id);
+      if (r === undefined) return [];
+      let changed = false;
+      for (const [map, k, fact] of [...r.facts()]) {
+        if (!fact.seen.delete(source)) continue;
+        changed = true;
+        if (fact.seen.size > 0) continue;
+        if (map === r.addresses) this.#dropAddress(r, k);
+        else if (map === r.names) {
+          r.names.delete(k);
+          this.#index.delete(`${link}\nn\n${k}`);
+        } else if (map === undefined) r.lldp = undefined;
+        else map.delete(k);
+      }
+      return changed ? this.#after(r, reason) : [];
+    }
     const key = what.address ?? (what.name === undefined ? undefined : nameKey(what.name));
     let r: DeviceRecord | undefined;
     if (what.address !== undefined) r = this.#get(link, 'a', what.address);

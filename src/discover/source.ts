@@ -15,7 +15,7 @@ export interface SourceContext {
   /** the chosen interfaces that are up right now */
   readonly interfaces: () => readonly InterfaceInfo[];
   observe(o: Observation): void;
-  withdraw(link: string, what: { address?: string; name?: string; service?: { instance: string; type: string } }, reason: LostReason): void;
+  withdraw(link: string, what: { address?: string; name?: string; service?: { instance: string; type: string }; id?: string }, reason: LostReason): void;
   /** counts an answer dropped (malformed, another link's, over a limit) */
   drop(count?: number): void;
   /** options a source reads (lldpSocket ...) */

@@ -109,7 +109,7 @@ export type DeviceEvent =
       type: 'lost';
       device: Device;
       /** expired: no source confirmed it within its facts' lifetimes; goodbye: DNS-SD TTL 0 (RFC
-       * 6762 §10.1); failed: the neighbour table marked it FAILED; link-down: our interface went
+       * 6762 §10.1) or SSDP ssdp:byebye (UDA 2.0 §1.2.3); failed: the neighbour table marked it FAILED; link-down: our interface went
        * down or away; merged: it turned out to be the same device as `mergedInto` */
       reason: LostReason;
       mergedInto?: string;

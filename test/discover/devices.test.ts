@@ -162,6 +162,19 @@ describe('DeviceTable: lost', () => {
     assert.deepEqual(types(table.withdraw('dnssd', 'eth1', { service: { instance: 'A', type: '_http._tcp' } }, 'goodbye')), ['updated']);
     assert.deepEqual(types(table.withdraw('dnssd', 'eth1', { name: 'pi.local' }, 'goodbye')), ['lost:goodbye']);
   });
+  test('an SSDP byebye takes back what SSDP said about that UDN, and only that', () => {
+    const { table } = clocked();
+    const ssdp = { location: 'http://[fe80::2%25eth1]/d.xml', targets: [], usn: 'uuid:1::upnp:rootdevice' };
+    table.observe(obs({ source: 'ssdp', ids: ['uuid:1'], addresses: ['fe80::2%eth1'], ssdp }));
+    table.observe(obs({ addresses: ['fe80::2%eth1'] }));
+    assert.deepEqual(types(table.withdraw('ssdp', 'eth1', { id: 'uuid:1' }, 'goodbye')), ['updated']);
+    const [d] = table.devices();
+    assert.deepEqual(d?.ssdp, []);
+    assert.deepEqual(Object.keys(d?.addresses[0]?.sources ?? {}), ['ping'], 'the echo still holds the address');
+    assert.deepEqual(table.withdraw('ssdp', 'eth1', { id: 'uuid:9' }, 'goodbye'), []);
+    table.observe(obs({ source: 'ssdp', interface: 'eth2', ids: ['uuid:2'], addresses: ['fe80::2%eth2'], ssdp }));
+    assert.deepEqual(types(table.withdraw('ssdp', 'eth2', { id: 'uuid:2' }, 'goodbye')), ['lost:goodbye']);
+  });
   test('FAILED drops the address for every source; no address left: lost', () => {
     const { table } = clocked();
     table.observe(obs({ addresses: ['fe80::2%eth1'] }));

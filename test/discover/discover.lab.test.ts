@@ -46,12 +46,13 @@ async function neighbourOnly(ns: Namespace, iface: string, client: string): Prom
   assert.equal(r.code, 0, r.stderr);
 }
 
-async function ssdpPeer(ns: Namespace, iface: string, ll: string, v4?: string, name = 'Lab Hub'): Promise<void> {
-  const child = ns.spawnNode(fixture('ssdp-responder.ts'), [iface, ll, v4 ?? '', name]);
+async function ssdpPeer(ns: Namespace, iface: string, ll: string, v4?: string, name = 'Lab Hub', notify = false) {
+  const child = ns.spawnNode(fixture('ssdp-responder.ts'), [iface, ll, v4 ?? '', name, notify ? 'NOTIFY' : '']);
   await new Promise<void>((resolve, reject) => {
     child.stdout?.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`ssdp responder exited ${code}`)));
   });
+  return child;
 }
 
 describe('discover on two switched links with real peers', { concurrency: true }, () => {
@@ -233,6 +234,41 @@ describe('discover on two switched links with real peers', { concurrency: true }
       assert.equal(await exited, 0, stderr);
     },
     { timeout: 120_000 },
+  );
+
+  labTest(
+    'watching SSDP: a device that announces itself later is found by its NOTIFY, and lost at its byebye',
+    async (lab: Lab) => {
+      const client = await lab.namespace('client');
+      const peer = await lab.namespace('upnp');
+      const link = await lab.link(client, peer);
+      const cli = client.spawn(process.execPath, ['--import', 'tsx', CLI, 'discover', '--watch', '--json', '--source', 'ssdp', '--timeout', '60', link.a.name]);
+      const events: { event: string; reason?: string; device?: Device }[] = [];
+      createInterface({ input: cli.stdout as NodeJS.ReadableStream }).on('line', (line) => events.push(JSON.parse(line) as { event: string }));
+      let stderr = '';
+      cli.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
+      const until = async (what: string, ok: () => boolean, ms: number): Promise<void> => {
+        const deadline = Date.now() + ms;
+        while (!ok()) {
+          if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms: ${JSON.stringify(events.map((e) => [e.event, e.reason, e.device?.id]))}\n${stderr}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      await until('the discovery running', () => events.some((e) => e.event === 'source' && (e as { state?: string }).state === 'running'), 20_000);
+      await new Promise((r) => setTimeout(r, 1500)); // past the two searches at the start
+      const responder = await ssdpPeer(peer, link.b.name, 'fe80::2', undefined, 'Late Hub', true);
+      const at = `fe80::2%${link.a.name}`;
+      await until('found by NOTIFY', () => events.some((e) => e.event === 'found' && e.device?.addresses.some((a) => a.address === at)), 10_000);
+      const found = events.find((e) => e.event === 'found');
+      assert.match(found?.device?.ssdp[0]?.location ?? '', new RegExp(`^http://\\[fe80::2%25${link.a.name}\\]:\\d+/desc\\.xml$`));
+      responder.kill('SIGTERM');
+      await until('lost at byebye', () => events.some((e) => e.event === 'lost'), 10_000);
+      assert.equal(events.find((e) => e.event === 'lost')?.reason, 'goodbye');
+      cli.kill('SIGINT');
+      assert.equal(await exited, 0, stderr);
+    },
+    { timeout: 90_000 },
   );
 
   labTest(

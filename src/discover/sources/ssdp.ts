@@ -5,6 +5,7 @@
 // datagram cannot be read from Node). A `LOCATION` with a zone-less fe80:: literal gets the
 // arrival interface as its zone (RFC 6874). When the location is on the device that answered,
 // its description document is read (64 KB at most) for the friendly name and presentation URL.
+// While watching, NOTIFY alive and byebye on ff02::c are heard too.
 import { Endpoint, ScopedAddress, parseUrl } from '../../addr/index.js';
 import type { InterfaceInfo } from '../../iface/index.js';
 import { bindUdp, type UdpSocket } from '../../net/index.js';
@@ -190,7 +191,13 @@ export const ssdpSource: Source = {
         if (source.family === 4 ? !isOnLinkOnly(source, link, ctx.interfaces()) : source.zone !== link.name) return ctx.drop();
         if (own.has(source.address)) return;
         const r = parseSsdp(data);
-        if (r === undefined || r.byebye) return ctx.drop();
+        if (r === undefined) return ctx.drop();
+        if (r.byebye) {
+          // the device is leaving (UDA 2.0 §1.2.3): what SSDP said about it goes
+          const gone = /^uuid:[^:]{1,128}/i.exec(r.usn ?? '')?.[0];
+          if (gone === undefined) return ctx.drop();
+          return ctx.withdraw(link.name, { id: gone.toLowerCase() }, 'goodbye');
+        }
         const loc = zonedLocation(r.location, link.name);
         if (loc === undefined) return ctx.drop();
         const info: SsdpObservation = { location: loc.url, targets: r.target === undefined ? [] : [r.target] };
@@ -220,12 +227,25 @@ export const ssdpSource: Source = {
           });
         }
       };
+      // while watching, also hear the NOTIFYs devices send when they come and go (UDA 2.0 §1.2),
+      // on the group's port, joined on this link only (and filtered by it: memberships do not
+      // isolate sockets). A port 1900 another program holds alone only costs us the NOTIFYs.
+      if (ctx.watch && link.linkLocal !== undefined) {
+        try {
+          const notify = await bindUdp({ port: SSDP_PORT }, { registry: ctx.registry, reuseAddr: true, interfaces: 'joined', signal: ctx.signal });
+          notify.addMembership(SSDP_IPV6_GROUP, link.name);
+          sockets.push({ socket: notify, to: '' });
+        } catch {
+          // no NOTIFYs; searches still run
+        }
+      }
       for (const { socket } of sockets) {
         socket.on('message', onMessage);
         socket.on('error', () => ctx.drop());
       }
       const search = async (): Promise<void> => {
         for (const { socket, to } of sockets) {
+          if (to === '') continue; // the NOTIFY listener
           const host = to.startsWith('[') ? '[FF02::C]' : SSDP_IPV4_GROUP;
           await socket.send(searchMessage(host), to).catch(() => ctx.drop());
         }
