@@ -380,6 +380,19 @@ export class DeviceTable {
     const now = this.#now();
     const events: DeviceEvent[] = [];
     for (const r of [...this.#records.values()]) {
+      // nothing holds any more: the record goes whole, and its last snapshot shows what it was
+      let total = 0;
+      let over = 0;
+      for (const [, , fact] of r.facts()) {
+        total++;
+        let held = false;
+        for (const v of fact.seen.values()) if (v.until > now) held = true;
+        if (!held) over++;
+      }
+      if (total > 0 && over === total) {
+        events.push(this.#remove(r, 'expired'));
+        continue;
+      }
       let changed = false;
       for (const [map, key, fact] of r.facts()) {
         if (fact.sweep(now) === 0) continue;

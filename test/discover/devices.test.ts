@@ -145,7 +145,9 @@ describe('DeviceTable: lost', () => {
     assert.deepEqual(Object.keys(table.devices()[0]?.addresses[0]?.sources ?? {}), ['ssdp']);
     assert.equal(table.nextExpiry(), 1_000_000 + 5000);
     tick(4000);
-    assert.deepEqual(types(table.sweep()), ['lost:expired']);
+    const lost = table.sweep();
+    assert.deepEqual(types(lost), ['lost:expired']);
+    assert.deepEqual(lost[0]?.device.addresses.map((a) => a.address), ['fe80::2%eth1'], 'the lost record shows what it was');
     assert.equal(table.size, 0);
   });
   test('a re-sighting extends the lifetime', () => {
