@@ -22,9 +22,11 @@ interface AllOut {
   heapMB: number;
 }
 
-async function discoverIn(ns: Namespace, options: object): Promise<AllOut> {
-  const out = await ns.runNode<AllOut>(fixture('discover-client.ts'), ['all', JSON.stringify(options)]);
+/** Discovers until every expectation holds (the timeout is a cap for a loaded machine, not a deadline under test). */
+async function discoverUntil(ns: Namespace, options: object, expect: { address: string; has: string }[], minMs = 0): Promise<AllOut> {
+  const out = await ns.runNode<AllOut & { met: boolean }>(fixture('discover-client.ts'), ['until', JSON.stringify({ timeout: 30_000, ...options }), JSON.stringify({ expect, minMs })], { timeout: 60_000 });
   assert.equal(out.ok, true, out.message);
+  assert.ok(out.met, `not all of ${JSON.stringify(expect)} within the cap: ${JSON.stringify(out.result.devices.map((d) => d.id))}`);
   return out;
 }
 
@@ -106,7 +108,18 @@ describe('discover on two switched links with real peers', { concurrency: true }
       const oracle = await client.exec('ping', ['-6', '-n', '-c2', '-i0.3', `ff02::1%${L1}`]);
       const pinged = new Set([...oracle.stdout.matchAll(/from (\S+): icmp_seq/g)].map((m) => m[1] as string).filter((a) => a !== `fe80::1%${L1}`));
       for (const x of ['a', 'b', 'd', 'e']) assert.ok(pinged.has(`fe80::${x}%${L1}`), `the oracle did not hear fe80::${x}: ${oracle.stdout}`);
-      const { result } = await discoverIn(client, { timeout: 3000, lldpSocket: ours.socket });
+      const A = (x: string) => `fe80::${x}%${L1}`;
+      const { result } = await discoverUntil(client, { lldpSocket: ours.socket }, [
+        ...['a', 'b', 'd', 'e'].map((x) => ({ address: A(x), has: 'ping' })),
+        ...['a', 'c', 'e'].map((x) => ({ address: A(x), has: 'neighbours' })),
+        { address: `fe80::a%${L2}`, has: 'ping' },
+        { address: `fe80::b%${L2}`, has: 'ping' },
+        { address: `fe80::a%${L2}`, has: 'mac' },
+        { address: A('d'), has: 'friendlyName' },
+        { address: '169.254.1.13', has: 'ssdp' },
+        { address: A('e'), has: 'lldp' },
+        { address: A('e'), has: 'mac' },
+      ]);
 
       for (const a of pinged) {
         const d = one(result, a);
@@ -291,7 +304,11 @@ describe('discover on two switched links with real peers', { concurrency: true }
         });
       // the spoofer on link 2 claims to be link 1's device, at link 1's address
       await Promise.all([start(bad, [badIf, 'flood', '5000']), start(spoof, [spoofIf, 'claim', 'fe80::d', 'uuid:claimed::upnp:rootdevice'])]);
-      const out = await discoverIn(client, { timeout: 2500, sources: ['ssdp'] });
+      const out = await discoverUntil(client, { sources: ['ssdp'] }, [
+        { address: `fe80::d%${l1.name}`, has: 'friendlyName' },
+        { address: `fe80::66%${l1.name}`, has: 'ssdp' },
+        { address: `fe80::77%${l2.name}`, has: 'ssdp' },
+      ], 2500); // and at least 2.5 s, while the flood keeps coming
       const { result } = out;
       const L1 = l1.name;
       const L2 = l2.name;

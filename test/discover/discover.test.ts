@@ -9,8 +9,12 @@ import { fakeRegistry, nic } from '../helpers/fake-registry.js';
 
 const registry = fakeRegistry([nic('lo', 1, true, ['::1'], true), nic('eth1', 2, true, ['fe80::1']), nic('eth2', 3, true, ['fe80::1']), nic('eth3', 4, false, [])]);
 
-/** a browser that plays `script` (delays in ms before each event), then waits for the end */
-function scripted(script: [number, BrowseEvent][]): ServiceBrowser & { asked?: readonly string[] } {
+/**
+ * A browser that plays `script` (delays in ms before each event), then waits for the end;
+ * `played` resolves when the last event has been taken.
+ */
+function scripted(script: [number, BrowseEvent][]): ServiceBrowser & { asked?: readonly string[]; played: Promise<void> } {
+  let played: () => void = () => {};
   const browser = async function* (options: { interfaces: readonly string[]; signal: AbortSignal }) {
     browser.asked = options.interfaces;
     for (const [ms, e] of script) {
@@ -18,8 +22,10 @@ function scripted(script: [number, BrowseEvent][]): ServiceBrowser & { asked?: r
       if (options.signal.aborted) return;
       yield e;
     }
+    played();
     await new Promise((r) => options.signal.addEventListener('abort', r, { once: true }));
-  } as ServiceBrowser & { asked?: readonly string[] };
+  } as unknown as ServiceBrowser & { asked?: readonly string[]; played: Promise<void> };
+  browser.played = new Promise((r) => (played = r));
   return browser;
 }
 
@@ -61,7 +67,10 @@ describe('discover: the DNS-SD adapter', () => {
       [0, up('eth9', 'Elsewhere', 'fe80::9%eth9')],
       [0, up('eth1', 'Spoof', 'fe80::b%eth2', { host: 'spoof.local' })],
     ]);
-    const r = await discoverAll({ registry, sources: ['dnssd'], timeout: 100, browse });
+    const d = discover({ registry, sources: ['dnssd'], watch: true, browse });
+    await browse.played;
+    await d.stop();
+    const r = { devices: d.devices(), sources: d.sources() };
     assert.deepEqual(browse.asked, ['eth1', 'eth2']);
     assert.deepEqual(
       r.devices.map((d) => [d.interface, d.addresses.map((a) => a.address).join(','), d.services.map((s) => s.instance).join(',')]).sort(),
@@ -85,7 +94,9 @@ describe('discover: the DNS-SD adapter', () => {
       [5, { type: 'down', service: { interface: 'eth1', instance: 'B', type: '_ipp._tcp' } }],
     ]);
     const seen: string[] = [];
-    for await (const e of discover({ registry, sources: ['dnssd'], timeout: 200, browse }) as AsyncIterable<DiscoverEvent>) {
+    const d = discover({ registry, sources: ['dnssd'], watch: true, browse });
+    void browse.played.then(() => setTimeout(() => void d.stop(), 10));
+    for await (const e of d as AsyncIterable<DiscoverEvent>) {
       seen.push(e.type === 'source' ? `source:${e.source.state}` : e.type === 'lost' ? `lost:${e.reason}` : e.type);
     }
     // the host name and address stay until their TTL after both services said goodbye
@@ -97,7 +108,9 @@ describe('discover: the DNS-SD adapter', () => {
       [5, { type: 'down', service: { interface: 'eth1', instance: 'A', type: '_http._tcp' } }],
     ]);
     const seen: string[] = [];
-    for await (const e of discover({ registry, sources: ['dnssd'], timeout: 100, browse })) if (e.type !== 'source') seen.push(e.type === 'lost' ? `lost:${e.reason}` : e.type);
+    const d = discover({ registry, sources: ['dnssd'], watch: true, browse });
+    void browse.played.then(() => setTimeout(() => void d.stop(), 10));
+    for await (const e of d) if (e.type !== 'source') seen.push(e.type === 'lost' ? `lost:${e.reason}` : e.type);
     assert.deepEqual(seen, ['found', 'lost:goodbye']);
   });
   test('stop(), break and the signal end it early', async () => {
