@@ -256,10 +256,8 @@ export class DeviceTable {
         this.#index.set(`${link}\na\n${key}`, r.id);
         changed = true;
       }
-      if (a.state !== undefined && f.value.state !== a.state) {
-        f.value = { address: f.value.address, state: a.state };
-        changed = true;
-      }
+      // the NUD state moves all the time (REACHABLE -> STALE -> DELAY ...): kept, but no news
+      if (a.state !== undefined && f.value.state !== a.state) f.value = { address: f.value.address, state: a.state };
       if (a.router === true && !r.router) {
         r.router = true;
         changed = true;

@@ -15,7 +15,7 @@ export interface DeviceAddress {
   /** `fe80::2%eth1` (link-local IPv6 carries the zone), `169.254.7.2`, `2001:db8::2` */
   address: string;
   family: 4 | 6;
-  /** the neighbour table's NUD state for it, when the table knows it */
+  /** the neighbour table's NUD state for it, when the table knows it (a change alone is no `updated` event) */
   state?: NeighbourState;
   sources: Sources;
 }
