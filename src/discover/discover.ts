@@ -41,6 +41,8 @@ const SOURCES: Readonly<Record<SourceName, Source>> = {
   lldp: lldpSource,
 };
 const LINK_CHECK = 500;
+/** module-private: not part of Discovery's public surface */
+const QUIET = Symbol('quiet');
 const SWEEP = 250;
 /** queued events a consumer has not read yet; past this, `updated` events of one device coalesce */
 const QUEUE_LIMIT = 10_000;
@@ -94,6 +96,8 @@ export class Discovery implements AsyncIterable<DiscoverEvent> {
   readonly #deadline: number;
   readonly #running = new Set<Promise<void>>();
   #own = new Set<string>();
+  /** nobody iterates (discoverAll): events are not queued */
+  #quiet = false;
   #ended = false;
   #timers: NodeJS.Timeout[] = [];
   readonly #done: Promise<void>;
@@ -140,6 +144,12 @@ export class Discovery implements AsyncIterable<DiscoverEvent> {
     return [...this.#reports.values()].map((r) => ({ ...r, interfaces: [...r.interfaces] }));
   }
 
+  /** discoverAll: nobody will read the events, so none are kept */
+  [QUIET](): void {
+    this.#quiet = true;
+    this.#queue.length = 0;
+  }
+
   /** The interfaces this discovery looks on. */
   interfaces(): string[] {
     return [...this.#links.keys()];
@@ -173,7 +183,11 @@ export class Discovery implements AsyncIterable<DiscoverEvent> {
 
   #child(): AbortController {
     const c = new AbortController();
-    this.#controller.signal.addEventListener('abort', () => c.abort(), { once: true });
+    const main = this.#controller.signal;
+    const onAbort = (): void => c.abort();
+    main.addEventListener('abort', onAbort, { once: true });
+    // a link that flaps all day must not pile up listeners on the discovery's signal
+    c.signal.addEventListener('abort', () => main.removeEventListener('abort', onAbort), { once: true });
     return c;
   }
 
@@ -306,6 +320,7 @@ export class Discovery implements AsyncIterable<DiscoverEvent> {
         for (const s of this.#sources) {
           const report = this.#reports.get(s) as SourceReport;
           if (SOURCES[s].scope === 'link' && (report.state === 'running' || report.state === 'done') && this.#watch) {
+            if (report.state === 'done') this.#setReport(report, 'running');
             void this.#runOnLink(s, now, link.controller.signal);
           }
         }
@@ -318,7 +333,7 @@ export class Discovery implements AsyncIterable<DiscoverEvent> {
   }
 
   #push(event: DiscoverEvent): void {
-    if (this.#ended) return;
+    if (this.#ended || this.#quiet) return;
     const waiter = this.#waiters.shift();
     if (waiter !== undefined) return waiter({ value: event, done: false });
     if (this.#queue.length >= QUEUE_LIMIT && event.type === 'updated') {
@@ -357,6 +372,7 @@ export function discover(options?: DiscoverOptions): Discovery {
 export async function discoverAll(options?: DiscoverOptions): Promise<DiscoverResult> {
   if (options?.watch === true) throw invalid('watch', 'false for discoverAll (a watch never ends; iterate discover() instead)', true);
   const d = new Discovery(options);
+  d[QUIET]();
   await d.finished;
   return { devices: d.devices(), sources: d.sources() };
 }
