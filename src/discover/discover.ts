@@ -8,7 +8,7 @@ import { registry as defaultRegistry, type InterfaceInfo, type InterfaceRegistry
 import { checkBoolean, checkMs, checkObject, checkSignal, invalid } from '../validate.js';
 import { DeviceTable, type Observation } from './devices.js';
 import type { Source, SourceContext } from './source.js';
-import { dnssdSource, type ServiceBrowser } from './sources/dnssd.js';
+import { dnssdSource, type DnsSdBrowse } from './sources/dnssd.js';
 import { lldpSource } from './sources/lldp.js';
 import { neighbourSource } from './sources/neighbours.js';
 import { pingSource } from './sources/ping.js';
@@ -29,7 +29,7 @@ export interface DiscoverOptions {
   /** lldpd's control socket, when not the default `/run/lldpd.socket` (lldpcli -u) */
   lldpSocket?: string;
   /** the DNS-SD browser to use (default: the one in src/dns, when there is one) */
-  browse?: ServiceBrowser;
+  browse?: DnsSdBrowse;
 }
 
 export const DEFAULT_DISCOVER_TIMEOUT = 3000;

@@ -19,7 +19,7 @@ export type {
   Sources,
   WebUi,
 } from './types.js';
-export type { ServiceBrowser, BrowsedService, BrowseEvent } from './sources/dnssd.js';
+export type { DnsSdBrowse, DnsSdService, DnsSdEvent } from './sources/dnssd.js';
 export { macVendor } from './oui.js';
 export {
   NeighbourTable,

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ScopedAddress } from '../../src/addr/index.js';
-import { discover, discoverAll, type BrowseEvent, type DiscoverEvent, type ServiceBrowser } from '../../src/discover/index.js';
+import { discover, discoverAll, type DnsSdEvent, type DiscoverEvent, type DnsSdBrowse } from '../../src/discover/index.js';
 import { fakeRegistry, nic } from '../helpers/fake-registry.js';
 
 const registry = fakeRegistry([nic('lo', 1, true, ['::1'], true), nic('eth1', 2, true, ['fe80::1']), nic('eth2', 3, true, ['fe80::1']), nic('eth3', 4, false, [])]);
@@ -13,7 +13,7 @@ const registry = fakeRegistry([nic('lo', 1, true, ['::1'], true), nic('eth1', 2,
  * A browser that plays `script` (delays in ms before each event), then waits for the end;
  * `played` resolves when the last event has been taken.
  */
-function scripted(script: [number, BrowseEvent][]): ServiceBrowser & { asked?: readonly string[]; played: Promise<void> } {
+function scripted(script: [number, DnsSdEvent][]): DnsSdBrowse & { asked?: readonly string[]; played: Promise<void> } {
   let played: () => void = () => {};
   const browser = async function* (options: { interfaces: readonly string[]; signal: AbortSignal }) {
     browser.asked = options.interfaces;
@@ -24,14 +24,14 @@ function scripted(script: [number, BrowseEvent][]): ServiceBrowser & { asked?: r
     }
     played();
     await new Promise((r) => options.signal.addEventListener('abort', r, { once: true }));
-  } as unknown as ServiceBrowser & { asked?: readonly string[]; played: Promise<void> };
+  } as unknown as DnsSdBrowse & { asked?: readonly string[]; played: Promise<void> };
   browser.played = new Promise((r) => (played = r));
   return browser;
 }
 
-const up = (iface: string, instance: string, address: string, extra: object = {}): BrowseEvent => ({
-  type: 'up',
-  service: { interface: iface, instance, type: '_http._tcp', host: 'pi.local', port: 80, txt: { path: '/' }, addresses: [ScopedAddress.parse(address)], ttl: 120, ...extra },
+const up = (iface: string, instance: string, address: string, extra: object = {}): DnsSdEvent => ({
+  type: 'found',
+  service: { interface: iface, instance, type: '_http._tcp', host: 'pi.local', port: 80, txt: { path: '/' }, addresses: [{ address: ScopedAddress.parse(address) }], ...extra },
 });
 
 describe('discover: options', () => {
@@ -86,12 +86,12 @@ describe('discover: the DNS-SD adapter', () => {
     assert.equal(web?.services[0]?.url, 'http://[fe80::a%25eth1]/');
     assert.deepEqual(web?.names.map((n) => n.name), ['pi.local']);
   });
-  test('iterating: found, updated, then lost on a goodbye; the iteration ends with the discovery', async () => {
+  test('iterating: found, updated, then lost when the last service of the host says goodbye; the iteration ends with the discovery', async () => {
     const browse = scripted([
       [0, up('eth1', 'A', 'fe80::a%eth1')],
       [5, up('eth1', 'B', 'fe80::a%eth1', { type: '_ipp._tcp' })],
-      [5, { type: 'down', service: { interface: 'eth1', instance: 'A', type: '_http._tcp' } }],
-      [5, { type: 'down', service: { interface: 'eth1', instance: 'B', type: '_ipp._tcp' } }],
+      [5, { type: 'lost', reason: 'goodbye', service: { interface: 'eth1', instance: 'A', type: '_http._tcp', addresses: [] } }],
+      [5, { type: 'lost', reason: 'goodbye', service: { interface: 'eth1', instance: 'B', type: '_ipp._tcp', addresses: [] } }],
     ]);
     const seen: string[] = [];
     const d = discover({ registry, sources: ['dnssd'], watch: true, browse });
@@ -99,13 +99,14 @@ describe('discover: the DNS-SD adapter', () => {
     for await (const e of d as AsyncIterable<DiscoverEvent>) {
       seen.push(e.type === 'source' ? `source:${e.source.state}` : e.type === 'lost' ? `lost:${e.reason}` : e.type);
     }
-    // the host name and address stay until their TTL after both services said goodbye
-    assert.deepEqual(seen, ['source:running', 'found', 'updated', 'updated', 'updated', 'source:done']);
+    // found A; B joins; A says goodbye; B says goodbye; with its last service the host's name
+    // goes, then its address, and with that the record
+    assert.deepEqual(seen, ['source:running', 'found', 'updated', 'updated', 'updated', 'updated', 'lost:goodbye', 'source:done']);
   });
   test('a record whose only facts say goodbye is lost at once', async () => {
     const browse = scripted([
-      [0, { type: 'up', service: { interface: 'eth1', instance: 'A', type: '_http._tcp', port: 80, addresses: [], ttl: 120 } }],
-      [5, { type: 'down', service: { interface: 'eth1', instance: 'A', type: '_http._tcp' } }],
+      [0, { type: 'found', service: { interface: 'eth1', instance: 'A', type: '_http._tcp', port: 80, addresses: [] } }],
+      [5, { type: 'lost', reason: 'goodbye', service: { interface: 'eth1', instance: 'A', type: '_http._tcp', addresses: [] } }],
     ]);
     const seen: string[] = [];
     const d = discover({ registry, sources: ['dnssd'], watch: true, browse });
