@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { Fe80Error, quote } from '../errors.js';
 import { ScopedAddress } from '../addr/index.js';
-import { connect, connectTLS } from '../net/index.js';
+import { connect, connectTLS, resolveZones } from '../net/index.js';
 import { resolveMdns } from '../dns/index.js';
 import { createAgent } from '../http/index.js';
 import { checkBoolean, checkMs, checkObject, checkOneOf, checkPort, invalid } from '../validate.js';
@@ -336,7 +336,11 @@ export class Gateway extends EventEmitter {
     const targets: DeviceTarget[] = [];
     if (target.address !== undefined) {
       if (s.interface !== undefined && s.interface !== target.interface) throw invalid('interface', `the zone of ${s.target} (${target.interface ?? ''})`, s.interface);
-      targets.push(target);
+      // the zone must name an interface that is up now (ERR_UNKNOWN_INTERFACE, ERR_INTERFACE_DOWN)
+      const [zone] = resolveZones(target.address, this.#options.registry === undefined ? {} : { registry: this.#options.registry });
+      // a numeric zone (`%3`) becomes the interface's name, for the label and the landing page
+      const name = zone?.interface?.name;
+      targets.push(name === undefined ? target : { ...target, interface: name, address: target.address.withZone(name) });
     } else if (s.interface !== undefined) {
       targets.push({ ...target, interface: s.interface });
     } else {
