@@ -92,7 +92,7 @@ export class Rewriter {
    * The URL around a host form found at `i`, or undefined when it is not this device's origin
    * (bare text, another port, another scheme), or 'more' when the port may lie in the next chunk.
    */
-  #matchAt(buf: Buffer, i: number, hostLength: number, final: boolean): Match | undefined | 'more' {
+  #matchAt(buf: Buffer, i: number, hostLength: number, final: boolean, prev: number | undefined): Match | undefined | 'more' {
     let slashes: number;
     let escaped: boolean;
     if (buf[i - 1] === SLASH && buf[i - 2] === SLASH) {
@@ -109,7 +109,9 @@ export class Rewriter {
       const scheme = SCHEMES.find((s) => matchesAt(buf, slashes - s.text.length, s.text));
       if (scheme === undefined) return undefined; // another scheme (ftp://, foo://)
       start = slashes - scheme.text.length;
-      if (start > 0 && (isAlnum(buf[start - 1]!) || buf[start - 1] === 0x2b || buf[start - 1] === 0x2d || buf[start - 1] === 0x2e)) return undefined;
+      // `xhttp://` is another scheme (RFC 3986 §3.1); the byte before may be in an earlier chunk
+      const before = start > 0 ? buf[start - 1] : prev;
+      if (before !== undefined && (isAlnum(before) || before === 0x2b || before === 0x2d || before === 0x2e)) return undefined;
       kind = scheme.ws ? 'ws' : 'http';
       secure = scheme.secure;
     }
@@ -136,7 +138,7 @@ export class Rewriter {
   }
 
   /** The next match at or after `from`: a match, 'more' with where to cut, or undefined. */
-  #next(buf: Buffer, from: number, final: boolean): Match | { more: number } | undefined {
+  #next(buf: Buffer, from: number, final: boolean, prev: number | undefined): Match | { more: number } | undefined {
     let at = from;
     for (;;) {
       let best = -1;
@@ -149,7 +151,7 @@ export class Rewriter {
         }
       }
       if (best < 0) return undefined;
-      const m = this.#matchAt(buf, best, bestLength, final);
+      const m = this.#matchAt(buf, best, bestLength, final, prev);
       if (m === 'more') return { more: Math.max(from, best - MAX_PREFIX) };
       if (m !== undefined && m.start >= from) return m;
       at = best + 1;
@@ -157,15 +159,36 @@ export class Rewriter {
   }
 
   /**
-   * Rewrites `buf`; returns the output and how many bytes at the end were held back (they may
-   * begin a URL whose rest is in the next chunk). With `final`, nothing is held back.
+   * Moves `cut` back so that no host form after it loses the scheme in front of it: the held
+   * bytes are examined again with the next chunk and must be judged as they were here.
    */
-  rewrite(buf: Buffer, final: boolean): { out: Buffer; held: number } {
+  #safeCut(buf: Buffer, cut: number, pos: number): number {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const needle of this.#needles) {
+        for (let i = buf.indexOf(needle, cut); i >= 0 && i - MAX_PREFIX < cut; i = buf.indexOf(needle, i + 1)) {
+          const c = Math.max(pos, i - MAX_PREFIX);
+          if (c < cut) {
+            cut = c;
+            changed = true;
+          }
+        }
+      }
+    }
+    return cut;
+  }
+
+  /**
+   * Rewrites `buf`; returns the output and how many bytes at the end were held back (they may
+   * begin a URL whose rest is in the next chunk). With `final`, nothing is held back. `prev` is
+   * the byte before `buf` (the end of the previous chunk), if any.
+   */
+  rewrite(buf: Buffer, final: boolean, prev?: number): { out: Buffer; held: number } {
     const parts: Buffer[] = [];
     let pos = 0;
     let cut = buf.length;
     for (;;) {
-      const m = this.#next(buf, pos, final);
+      const m = this.#next(buf, pos, final, prev);
       if (m === undefined) break;
       if ('more' in m) {
         cut = m.more;
@@ -177,6 +200,7 @@ export class Rewriter {
     }
     if (!final && cut === buf.length) cut = Math.max(pos, buf.length - this.#keep);
     if (cut < pos) cut = pos;
+    if (!final) cut = this.#safeCut(buf, cut, pos);
     if (parts.length === 0) return { out: cut === buf.length ? buf : buf.subarray(0, cut), held: buf.length - cut };
     if (cut > pos) parts.push(buf.subarray(pos, cut));
     return { out: parts.length === 1 ? parts[0]! : Buffer.concat(parts), held: buf.length - cut };
@@ -199,6 +223,8 @@ export class Rewriter {
 export class BodyRewrite {
   readonly #rewriter: Rewriter;
   #held: Buffer | undefined;
+  /** the last byte sent, the context of a scheme at the start of the held bytes */
+  #prev: number | undefined;
 
   constructor(rewriter: Rewriter) {
     this.#rewriter = rewriter;
@@ -207,8 +233,10 @@ export class BodyRewrite {
   /** The rewritten bytes that can be sent now (possibly empty). */
   push(chunk: Buffer): Buffer {
     const buf = this.#held === undefined ? chunk : Buffer.concat([this.#held, chunk]);
-    const { out, held } = this.#rewriter.rewrite(buf, false);
-    this.#held = held === 0 ? undefined : Buffer.from(buf.subarray(buf.length - held)); // a copy: the chunk may be reused
+    const { out, held } = this.#rewriter.rewrite(buf, false, this.#prev);
+    const cut = buf.length - held;
+    if (cut > 0) this.#prev = buf[cut - 1];
+    this.#held = held === 0 ? undefined : Buffer.from(buf.subarray(cut)); // a copy: the chunk may be reused
     return out;
   }
 
@@ -216,6 +244,6 @@ export class BodyRewrite {
   end(): Buffer {
     const held = this.#held;
     this.#held = undefined;
-    return held === undefined ? Buffer.alloc(0) : this.#rewriter.rewrite(held, true).out;
+    return held === undefined ? Buffer.alloc(0) : this.#rewriter.rewrite(held, true, this.#prev).out;
   }
 }
