@@ -45,9 +45,23 @@ function decoderFor(coding: string | undefined): zlib.Gunzip | zlib.Inflate | zl
 /** Pipes `src` into `res` through the rewriter, pausing on back-pressure. */
 function pumpRewritten(src: Readable, res: http.ServerResponse, route: HeaderRoute, onError: (e: Error) => void): void {
   const body = route.rewriter.stream();
+  // the writes of one turn of the event loop (head, rewritten chunk, held tail, last chunk)
+  // leave in one writev: a small page is one system call, as with a piped body. setImmediate,
+  // not nextTick: the body's 'end' comes on a later tick of the same turn.
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    if (!res.writableEnded) res.uncork(); // end() uncorks fully by itself
+  };
   src.on('data', (chunk: Buffer) => {
     const out = body.push(chunk);
-    if (out.length > 0 && !res.write(out)) {
+    if (out.length === 0) return;
+    if (!corked) {
+      corked = true;
+      res.cork();
+      setImmediate(uncork);
+    }
+    if (!res.write(out)) {
       src.pause();
       res.once('drain', () => src.resume());
     }

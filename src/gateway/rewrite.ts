@@ -62,7 +62,10 @@ interface Match {
  * Immutable; one per device, shared by all its responses.
  */
 export class Rewriter {
-  readonly #needles: Buffer[];
+  /** the host forms, lower case, longest first */
+  readonly #forms: Buffer[];
+  /** what every form starts with (`[fe80::2`), lower and upper case: one scan per anchor */
+  readonly #anchors: Buffer[];
   readonly #maxHost: number;
   readonly #port: number;
   readonly #secure: boolean;
@@ -70,13 +73,14 @@ export class Rewriter {
   readonly #out: Record<'http' | 'ws' | 'rel', [Buffer, Buffer]>;
 
   constructor(o: OriginRewrite) {
-    const forms = new Set<string>();
-    for (const h of o.hosts) {
-      forms.add(h.toLowerCase());
-      forms.add(h.toUpperCase());
-    }
-    this.#needles = [...forms].filter((h) => h !== '').map((h) => Buffer.from(h, 'latin1'));
-    this.#maxHost = Math.max(1, ...this.#needles.map((n) => n.length));
+    const forms = [...new Set(o.hosts.map((h) => h.toLowerCase()).filter((h) => h !== ''))].sort((a, b) => b.length - a.length);
+    this.#forms = forms.map((h) => Buffer.from(h, 'latin1'));
+    let anchor = forms[0] ?? '\u0000';
+    for (const f of forms) while (!f.startsWith(anchor)) anchor = anchor.slice(0, -1);
+    // forms with nothing in common (an address and a name): each is its own anchor
+    const anchors = anchor === '' ? forms : [anchor];
+    this.#anchors = [...new Set(anchors.flatMap((a) => [a, a.toUpperCase()]))].map((a) => Buffer.from(a, 'latin1'));
+    this.#maxHost = Math.max(1, ...this.#forms.map((n) => n.length));
     this.#port = o.port;
     this.#secure = o.secure;
     const make = (prefix: string): [Buffer, Buffer] => [Buffer.from(`${prefix}//${o.local}`), Buffer.from(`${prefix}\\/\\/${o.local}`)];
@@ -137,21 +141,37 @@ export class Rewriter {
     return { start, end, replacement: this.#out[kind][escaped ? 1 : 0] };
   }
 
+  /**
+   * The host form at `i` (where an anchor was found): its length, 'more' when the buffer ends
+   * inside it, or 0 when none is there.
+   */
+  #formAt(buf: Buffer, i: number, final: boolean): number | 'more' {
+    for (const form of this.#forms) {
+      if (i + form.length <= buf.length) {
+        if (matchesAt(buf, i, form)) return form.length;
+      } else if (!final && matchesAt(buf, i, form.subarray(0, buf.length - i))) {
+        return 'more';
+      }
+    }
+    return 0;
+  }
+
   /** The next match at or after `from`: a match, 'more' with where to cut, or undefined. */
-  #next(buf: Buffer, from: number, final: boolean, prev: number | undefined): Match | { more: number } | undefined {
+  #next(buf: Buffer, from: number, final: boolean, prev: number | undefined, found: number[]): Match | { more: number } | undefined {
     let at = from;
     for (;;) {
       let best = -1;
-      let bestLength = 0;
-      for (const needle of this.#needles) {
-        const i = buf.indexOf(needle, at);
-        if (i >= 0 && (best < 0 || i < best)) {
-          best = i;
-          bestLength = needle.length;
-        }
+      for (let a = 0; a < this.#anchors.length; a++) {
+        // each anchor's next position is remembered: an anchor that is not there (the upper-case
+        // one, usually) is scanned for once per buffer, not once per match
+        let i = found[a]!;
+        if (i !== -1 && i < at) i = found[a] = buf.indexOf(this.#anchors[a]!, at);
+        if (i >= 0 && (best < 0 || i < best)) best = i;
       }
       if (best < 0) return undefined;
-      const m = this.#matchAt(buf, best, bestLength, final, prev);
+      const length = this.#formAt(buf, best, final);
+      if (length === 'more') return { more: Math.max(from, best - MAX_PREFIX) };
+      const m = length === 0 ? undefined : this.#matchAt(buf, best, length, final, prev);
       if (m === 'more') return { more: Math.max(from, best - MAX_PREFIX) };
       if (m !== undefined && m.start >= from) return m;
       at = best + 1;
@@ -165,8 +185,8 @@ export class Rewriter {
   #safeCut(buf: Buffer, cut: number, pos: number): number {
     for (let changed = true; changed; ) {
       changed = false;
-      for (const needle of this.#needles) {
-        for (let i = buf.indexOf(needle, cut); i >= 0 && i - MAX_PREFIX < cut; i = buf.indexOf(needle, i + 1)) {
+      for (const anchor of this.#anchors) {
+        for (let i = buf.indexOf(anchor, cut); i >= 0 && i - MAX_PREFIX < cut; i = buf.indexOf(anchor, i + 1)) {
           const c = Math.max(pos, i - MAX_PREFIX);
           if (c < cut) {
             cut = c;
@@ -184,11 +204,12 @@ export class Rewriter {
    * the byte before `buf` (the end of the previous chunk), if any.
    */
   rewrite(buf: Buffer, final: boolean, prev?: number): { out: Buffer; held: number } {
+    const found = this.#anchors.map(() => -2); // -2: not searched yet, -1: not in buf
     const parts: Buffer[] = [];
     let pos = 0;
     let cut = buf.length;
     for (;;) {
-      const m = this.#next(buf, pos, final, prev);
+      const m = this.#next(buf, pos, final, prev, found);
       if (m === undefined) break;
       if ('more' in m) {
         cut = m.more;

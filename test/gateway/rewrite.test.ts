@@ -14,6 +14,7 @@ const LOCAL = 'fe80-2-eth0.localhost:8080';
 const plain = new Rewriter({ hosts: ['[fe80::2]', '[fe80::2%25eth0]', '[fe80::2%eth0]'], port: 80, secure: false, local: LOCAL });
 const tls = new Rewriter({ hosts: ['[fe80::2]'], port: 8443, secure: true, local: LOCAL });
 const named = new Rewriter({ hosts: ['printer.local'], port: 80, secure: false, local: 'printer-eth0.localhost:8080' });
+const mixed = new Rewriter({ hosts: ['printer.local', '[fe80::2]'], port: 80, secure: false, local: 'm.localhost:1' });
 
 describe('Rewriter: device origins in content', () => {
   const cases: [Rewriter, string, string][] = [
@@ -39,6 +40,7 @@ describe('Rewriter: device origins in content', () => {
     [tls, '//[fe80::2]:8443/x', `//${LOCAL}/x`],
     [named, 'http://printer.local/a http://PRINTER.LOCAL:80/b', 'http://printer-eth0.localhost:8080/a http://printer-eth0.localhost:8080/b'],
     [named, 'http://printer.localhost/ http://printer.local2/ http://myprinter.local/', 'http://printer.localhost/ http://printer.local2/ http://myprinter.local/'],
+    [mixed, 'http://printer.local/ http://[fe80::2]/ http://[FE80::2]/', 'http://m.localhost:1/ http://m.localhost:1/ http://m.localhost:1/'],
   ];
   for (const [rw, input, want] of cases) {
     test(JSON.stringify(input), () => {
