@@ -4,6 +4,7 @@ import type http from 'node:http';
 import type { Gateway } from './gateway.js';
 import { LANDING_HEADERS, landingPage } from './landing.js';
 import { sendPage } from './proxy.js';
+import { isLoopbackName, parseOrigin } from './host.js';
 
 const MAX_FORM = 4096;
 
@@ -44,7 +45,8 @@ export function serveLanding(gateway: Gateway, req: http.IncomingMessage, res: h
     // only this page may accept a certificate: same origin (a foreign page's form POST carries its
     // own Origin) and the page's token
     const origin = req.headers.origin;
-    if (origin === undefined || !gateway.isGatewayOrigin(origin) || new URL(origin).hostname !== 'localhost') {
+    const from = origin === undefined ? undefined : parseOrigin(origin);
+    if (from === undefined || !isLoopbackName(from.host) || from.port !== gateway.port) {
       sendPage(res, 403, 'Forbidden', 'A certificate can be accepted only from the gateway page itself.', gateway.url);
       req.resume();
       return;

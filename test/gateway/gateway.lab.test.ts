@@ -140,3 +140,33 @@ describe('gateway', { concurrency: true }, () => {
     assert.equal(pinned.per[0]!.echo, 'hello through the gateway');
   });
 });
+
+labTest('gateway: a discovery source adds and removes devices; a port per device; the accept form only from the landing page', async (lab) => {
+  const net = await deviceLab(lab, { peers: 2, links: 2, mdns: false });
+  const [d1, d2] = net.devices;
+  const out = await net.client.runNode<{
+    listed: { id: string; label: string; source: string; portOrigin: string }[];
+    discoveredPage: { status: number; body: string };
+    byPort: { status: number; body: string };
+    byPortForeign: number;
+    landing: { body: string };
+    trustForeign: number;
+    trustFromDevice: number;
+    afterLost: string[];
+    lostName: number;
+  }>(new URL('./fixtures/modes.ts', import.meta.url), [JSON.stringify({ a: d1!.url, b: d2!.url })]);
+  assert.deepEqual(out.listed.map((d) => [d.id, d.label, d.source]), [
+    ['fe80-2-lab0', 'fe80-2-lab0', 'opened'],
+    ['mac-02:00:00:00:00:02@lab1', 'printer-lab1', 'discovered'],
+  ]);
+  assert.equal(JSON.parse(out.discoveredPage.body).name, d2!.name);
+  for (const d of out.listed) assert.match(d.portOrigin, /^http:\/\/localhost:\d+$/);
+  assert.match(out.byPort.body, new RegExp(`<h1 id="name">${d1!.name}</h1>`));
+  assert.ok(out.byPort.body.includes(`href="${out.listed[0]!.portOrigin}/abs"`), 'rewritten to the origin the page was asked on');
+  assert.equal(out.byPortForeign, 421);
+  assert.ok(out.landing.body.includes('discovered'));
+  assert.equal(out.trustForeign, 403);
+  assert.equal(out.trustFromDevice, 403);
+  assert.deepEqual(out.afterLost, ['fe80-2-lab0']);
+  assert.equal(out.lostName, 421);
+});
