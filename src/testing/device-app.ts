@@ -118,7 +118,7 @@ ws.onerror = () => { document.getElementById('ws').textContent = 'error'; };
         const domain = /^\[|^\d/.test(host) ? '' : `; Domain=${host.replace(/:\d+$/, '')}`;
         return send(res, 303, 'text/plain', 'logged in\n', {
           location: `${origin}/account`,
-          'set-cookie': [`session=${encodeURIComponent(`${name}:${user}`)}; Path=/; HttpOnly; SameSite=Lax${domain}`],
+          'set-cookie': [`session=${encodeURIComponent(`${name}:${user}`)}; Path=/; HttpOnly; SameSite=Lax${domain}`, `theme=${name}; Path=/; Secure; SameSite=Lax`],
         });
       }
       return send(
@@ -129,7 +129,13 @@ ws.onerror = () => { document.getElementById('ws').textContent = 'error'; };
       );
     case '/account': {
       const session = cookies(req).session;
-      return send(res, 200, 'text/html; charset=utf-8', page(`${name} account`, `<h1 id="page">${session === undefined ? 'not logged in' : `logged in as ${esc(session)}`}</h1>`));
+      const theme = cookies(req).theme;
+      return send(
+        res,
+        200,
+        'text/html; charset=utf-8',
+        page(`${name} account`, `<h1 id="page">${session === undefined ? 'not logged in' : `logged in as ${esc(session)}`}</h1><p id="theme">${theme === undefined ? 'no theme' : `theme ${esc(theme)}`}</p>`),
+      );
     }
     case '/whoami':
       // text/plain: what the device saw, not rewritten on the way back (JSON would be)

@@ -21,12 +21,13 @@ interface Per {
   redirect: { url: string; text: string };
   login: string;
   again: string;
+  theme: string;
   errors: string[];
 }
 interface Out {
   port: number;
   per: Per[];
-  cookies: { name: string; value: string; domain: string; httpOnly: boolean }[];
+  cookies: { name: string; value: string; domain: string; httpOnly: boolean; secure: boolean }[];
   landing: { title: string; rows: string[]; links: string[] };
   openedFromLanding: string;
 }
@@ -51,6 +52,7 @@ labTest(
       assert.deepEqual(r.redirect, { url: `${r.origin}/landed`, text: `landed on ${name}` });
       assert.equal(r.login, `logged in as ${name}:user-${i}`);
       assert.equal(r.again, `logged in as ${name}:user-${i}`, 'the next request carries the cookie');
+      assert.equal(r.theme, `theme ${name}`, 'a Secure cookie is kept and sent: *.localhost is a secure context');
       assert.deepEqual(r.errors, []);
     }
     // one host-only cookie per device origin: two jars although both devices are fe80::2
@@ -58,6 +60,10 @@ labTest(
     assert.deepEqual(
       cookies.map((c) => [c.domain, decodeURIComponent(c.value), c.httpOnly]),
       out.per.map((r, i) => [new URL(r.origin).hostname, `${devices[i]!.name}:user-${i}`, true]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    assert.deepEqual(
+      out.cookies.filter((c) => c.name === 'theme').map((c) => c.secure),
+      [true, true],
     );
     assert.equal(out.landing.title, 'fe80 gateway');
     assert.deepEqual(out.landing.rows, out.per.map((r) => r.label));
