@@ -140,6 +140,9 @@ export function race<C, T>(entries: readonly RaceEntry<C>[], open: Opener<C, T>,
     };
 
     function startNext(): void {
+      // Called by the stagger timer or early, after a failure: either way no other start may stay
+      // armed, or the next attempt would come one delay too soon (one timer at a time).
+      if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       if (settled || next >= entries.length) return;
       const index = next++;
