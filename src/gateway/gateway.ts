@@ -8,7 +8,6 @@ import http from 'node:http';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { Fe80Error, quote } from '../errors.js';
-import { ScopedAddress } from '../addr/index.js';
 import { connect, connectTLS, resolveZones } from '../net/index.js';
 import { resolveMdns } from '../dns/index.js';
 import { createAgent } from '../http/index.js';
@@ -284,27 +283,20 @@ export class Gateway extends EventEmitter {
   /** A socket to the device (TCP, or TLS checked as the device's policy says), for WebSocket and certificate probes. */
   async dial(entry: DeviceEntry, probe = false): Promise<Socket> {
     const t = entry.target;
-    const address = t.address ?? (await this.#resolveName(t.name!, t.interface));
-    const timeout = this.#options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
-    const base = { timeout, noDelay: true, ...(this.#options.registry === undefined ? {} : { registry: this.#options.registry }) };
-    const target = { host: address, port: t.port };
+    const base = {
+      timeout: this.#options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT,
+      noDelay: true,
+      ...(this.#options.registry === undefined ? {} : { registry: this.#options.registry }),
+      // a name is resolved (mDNS) and dialled on the device's own interface only
+      ...(t.name !== undefined && t.interface !== undefined ? { allowedInterfaces: [t.interface] } : {}),
+    };
+    const target = { host: t.address ?? t.name!, port: t.port };
     if (!t.secure) return connect(target, base);
     const tls = probe ? { rejectUnauthorized: false, ...(entry.tls.ca === undefined ? {} : { ca: tlsConnectOptions(entry.tls).ca }) } : tlsConnectOptions(entry.tls);
-    const socket = await connectTLS(target, { ...base, ...tls, ...(t.name === undefined ? {} : { servername: t.name }) });
+    // a name is the SNI and the identity checked; an address has no SNI, its IP SAN is checked
+    const socket = await connectTLS(target, { ...base, ...tls });
     if (!probe) checkPin(socket, deviceUrl(t), entry.tls);
     return socket;
-  }
-
-  async #resolveName(name: string, iface: string | undefined): Promise<ScopedAddress> {
-    const results = await resolveMdns(name, {
-      family: 6,
-      timeout: this.#options.resolveTimeout ?? 1500,
-      ...(iface === undefined ? {} : { interfaces: [iface] }),
-      ...(this.#options.registry === undefined ? {} : { registry: this.#options.registry }),
-    });
-    const ll = results.find((r) => r.address.isLinkLocalUnicast() && r.address.zone !== undefined);
-    if (ll === undefined) throw new Fe80Error('ERR_NOT_FOUND', `${quote(name)} answered on ${iface ?? 'no interface'} without a link-local IPv6 address`, { input: name });
-    return ll.address;
   }
 
   /** Reads the device's certificate (without trusting it) and works out the trust. */
