@@ -7,3 +7,4 @@ export * from './net/index.js';
 export * from './dns/index.js';
 export * from './http/index.js';
 export * from './discover/index.js';
+export * from './gateway/index.js';

@@ -9,7 +9,7 @@ export type {
   DeviceService,
   DeviceSsdp,
   DeviceLldp,
-  DeviceEvent,
+  DeviceEvent as DiscoveredDeviceEvent,
   DiscoverEvent,
   DiscoverResult,
   LostReason,

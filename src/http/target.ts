@@ -10,6 +10,8 @@ export interface HttpTarget {
   url: URL;
   /** the one interface the request is pinned to, as written (the URL's zone or a single `zone` option), else undefined */
   zone: string | undefined;
+  /** the link is known only from the socket (a name, or a raced link-local literal): redirects need the arrival interface */
+  linkFromSocket: boolean;
   /** the connection policy for the dispatcher's pool; the zone floor applies it once per dial */
   policy: HttpZoneOptions;
 }
@@ -44,7 +46,8 @@ export function resolveTarget(input: string | URL, options: HttpZoneOptions): Ht
   if (zone !== undefined) policy.zone = zone;
   if (options.allowedInterfaces !== undefined) policy.allowedInterfaces = options.allowedInterfaces;
   const pinned = typeof zone === 'number' ? String(zone) : typeof zone === 'string' && zone !== 'auto' ? zone : undefined;
-  return { url, zone: pinned, policy };
+  const linkFromSocket = pinned === undefined && (address === undefined || address.requiresZone());
+  return { url, zone: pinned, linkFromSocket, policy };
 }
 
 /** The pool key for a zone option: '' for none, the name, or a list as JSON (zones never hold '['). */

@@ -1,6 +1,6 @@
 // A small UDP (udp6) socket over dgram that takes and reports scoped endpoints, checks every
-// zone (Node sends silently on the first link for numeric, unknown or missing zones: trials.md
-// §2), joins link-scope multicast groups per interface by name (hiding Node's `'::%eth0'`
+// zone (Node sends silently on the first link for numeric, unknown or missing zones: libuv
+// turns them into scope id 0), joins link-scope multicast groups per interface by name (hiding Node's `'::%eth0'`
 // spelling), and can filter datagrams by arrival interface (Linux delivers a group's datagrams
 // to every socket bound to the port, whichever interface it joined on).
 import dgram from 'node:dgram';
