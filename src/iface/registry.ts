@@ -2,9 +2,9 @@
 // The backend is re-read when the table is older than `maxAge`, and on a miss, a `recheck()` or
 // after `invalidate()`, those three at most once per RECHECK_INTERVAL (the table then serves as a
 // short-lived negative cache: a flood of unknown zones costs a Map lookup each). While a watcher
-// keeps the table current (`watch()`), lookups never re-read. A cached index-to-name mapping is
-// checked with the backend before it is handed out (see `verify` in types.ts), so a numeric zone
-// never reaches a socket through a link that was deleted, re-created or renamed since.
+// keeps the table current (`watch()`), lookups never re-read. Without one, a cached index-to-name
+// mapping is checked with the backend before it is handed out (see `verify` in types.ts), so a
+// numeric zone never reaches a socket through a link that was deleted, re-created or renamed since.
 import { Fe80Error, quote } from '../errors.js';
 import { checkBoolean, checkMs } from '../validate.js';
 import { toInterfaceInfo } from './interface-info.js';
@@ -18,7 +18,7 @@ import { MAX_ZONE_INDEX, assertZoneIndex, assertZoneName, parseZoneIndex, type N
 export const DEFAULT_MAX_AGE = 5000;
 /**
  * A miss, a `recheck()` or an `invalidate()` re-reads the backend only if the last read is at
- * least this old (ms), or READ_SHARE times the last read's duration when that is longer (a table
+ * least this old (ms), or READ_SHARE times the last read's CPU time when that is longer (a table
  * of 500 interfaces): re-reads caused by lookups take at most 1/20 of a core whatever the input,
  * and an interface that appears is found within this interval without a watcher.
  */
@@ -50,6 +50,8 @@ export class InterfaceRegistry {
   readonly backend: RegistryBackend;
   readonly maxAge: number;
   readonly #now: () => number;
+  /** the CPU time of a read (ms): process.cpuUsage() normally, the `now` clock when a test gives one */
+  readonly #cpu: () => number;
   readonly #rules: NameRules;
   readonly #zoneStyle: 'name' | 'index';
   readonly #watchOption: boolean;
@@ -71,6 +73,7 @@ export class InterfaceRegistry {
     this.backend = options.backend ?? defaultBackend();
     this.maxAge = maxAge;
     this.#now = options.now ?? (() => performance.now());
+    this.#cpu = options.now ?? cpuMs;
     this.#rules = this.backend.nameRules ?? 'linux';
     this.#zoneStyle = this.backend.zoneStyle ?? 'name';
     this.#watchOption = checkBoolean(options.watch, 'watch') ?? false;
@@ -192,6 +195,7 @@ export class InterfaceRegistry {
 
   #read(): void {
     const started = this.#now();
+    const cpu = this.#cpu();
     let raw: RawInterface[];
     try {
       raw = this.backend.read();
@@ -214,7 +218,8 @@ export class InterfaceRegistry {
     this.#stale = false;
     this.#loadedAt = this.#now();
     this.#readStartedAt = started;
-    this.#readCost = this.#loadedAt - started;
+    // CPU, not wall time: on a loaded machine a read waits for the CPU, and the budget is of CPU
+    this.#readCost = this.#cpu() - cpu;
     const watch = this.#watch;
     if (watch !== undefined && watch.active) {
       const recreated = watch.takeRecreated();
@@ -258,8 +263,9 @@ export class InterfaceRegistry {
     }
     if (fresh || hit.by === (want === 'platform' ? this.#zoneStyle : want) || hit.info.index === 0) return hit.info;
     // The caller will hand the other form to the kernel (a name for an index, an index for a
-    // name): a stale mapping would pick whichever link now carries it. Checked, even while
-    // watched (notifications are read an event-loop turn after the change).
+    // name): a stale mapping would pick whichever link now carries it. Checked, unless a watcher
+    // keeps the table current (its notifications are read at the next turn of the event loop).
+    if (this.#watch?.current === true && !this.#stale) return hit.info;
     const verify = this.backend.verify;
     if (verify === undefined || verify.call(this.backend, hit.info.name, hit.info.index)) return hit.info;
     this.#read();
@@ -324,6 +330,11 @@ export class InterfaceRegistry {
     const name = this.#have().lower.get(zone.toLowerCase());
     return name === undefined ? undefined : `did you mean ${quote(name)}? (names are case-sensitive)`;
   }
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 function knownIndex(info: InterfaceInfo, backend: string): number {

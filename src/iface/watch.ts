@@ -10,8 +10,12 @@ import type { InterfaceEvent, InterfaceInfo, RegistryBackend } from './types.js'
 
 /** A burst of notifications is gathered this long (ms) before the one re-read it causes. */
 export const COALESCE_MS = 10;
-/** Reads the watcher causes take at most 1/READ_SHARE of the time (bursts and polls are spaced by READ_SHARE x the read's cost). */
-export const READ_SHARE = 20;
+/**
+ * Reads the watcher causes take at most 1/WATCH_SHARE of a core: a burst that follows a read
+ * closely waits until WATCH_SHARE x that read's CPU time has passed since it began (address
+ * events can come from the link: router advertisements). Polls are spaced the same way.
+ */
+export const WATCH_SHARE = 10;
 export const DEFAULT_POLL_INTERVAL = 1000;
 
 /** What the watch needs of its registry. */
@@ -19,7 +23,7 @@ export interface WatchHost {
   readonly backend: RegistryBackend;
   /** re-reads the backend (throws ERR_SYSTEM); the registry then calls `changed` */
   read(): void;
-  /** when the last read started and how long it took (ms, the registry's clock) */
+  /** when the last read started (ms, the registry's clock) and its CPU time (ms) */
   lastRead(): { startedAt: number; cost: number };
   now(): number;
 }
@@ -156,7 +160,7 @@ export class RegistryWatch {
   #schedule(): void {
     if (this.#burst !== undefined) return;
     const { startedAt, cost } = this.#host.lastRead();
-    const delay = Math.max(COALESCE_MS, startedAt + READ_SHARE * cost - this.#host.now());
+    const delay = Math.max(COALESCE_MS, startedAt + WATCH_SHARE * cost - this.#host.now());
     this.#burst = setTimeout(() => {
       this.#burst = undefined;
       // a lookup may have read since the last line: then that read saw the change
@@ -176,7 +180,7 @@ export class RegistryWatch {
       this.#startPolling();
     };
     const { cost } = this.#host.lastRead();
-    this.#poll = setTimeout(tick, first ? 0 : Math.max(this.#pollInterval, READ_SHARE * cost));
+    this.#poll = setTimeout(tick, first ? 0 : Math.max(this.#pollInterval, WATCH_SHARE * cost));
     this.#poll.unref();
   }
 
