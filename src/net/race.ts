@@ -1,5 +1,5 @@
 // RFC 8305 §5-style racing of connection attempts (applied to one address over several
-// interfaces, standards.md RHE-1..4): start one attempt, start the next after `attemptDelay` or
+// interfaces, or to every answer of a host name): start one attempt, start the next after `attemptDelay` or
 // as soon as an attempt fails, keep the first that succeeds and cancel the rest at once.
 // The winner is handed over before the losers are torn down (in the next check phase of the
 // same loop iteration), as Go's dialParallel returns while its losers are cancelled: the caller's
@@ -140,6 +140,9 @@ export function race<C, T>(entries: readonly RaceEntry<C>[], open: Opener<C, T>,
     };
 
     function startNext(): void {
+      // Called by the stagger timer or early, after a failure: either way no other start may stay
+      // armed, or the next attempt would come one delay too soon (one timer at a time).
+      if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       if (settled || next >= entries.length) return;
       const index = next++;

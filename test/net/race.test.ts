@@ -229,3 +229,23 @@ describe('race', () => {
     assert.equal((await p).entry.interface, 'b');
   });
 });
+
+describe('race: the stagger after an early failure', () => {
+  test('(refused, silent, silent, reachable) with 300 ms: the next starts at once, then one delay apart, one timer armed', async (t) => {
+    const f = fake();
+    const p = run(t, f, ['a', 'b', 'c', 'd'], 300);
+    t.mock.timers.tick(10);
+    f.attempts.get('a')!.fail('ECONNREFUSED');
+    assert.deepEqual(f.log, ['start a', 'start b'], 'b starts at once at 10 ms');
+    t.mock.timers.tick(299);
+    assert.deepEqual(f.log, ['start a', 'start b'], 'no start at 300 ms: the first timer was disarmed');
+    t.mock.timers.tick(1);
+    assert.deepEqual(f.log, ['start a', 'start b', 'start c'], 'c at 310 ms');
+    t.mock.timers.tick(299);
+    assert.deepEqual(f.log, ['start a', 'start b', 'start c']);
+    t.mock.timers.tick(1);
+    assert.deepEqual(f.log, ['start a', 'start b', 'start c', 'start d'], 'd at 610 ms');
+    f.attempts.get('d')!.ok();
+    assert.equal((await p).value, 'd');
+  });
+});
