@@ -130,7 +130,11 @@ export class RegistryWatch {
           } else this.#startPolling();
         },
         error: (error) => {
-          if (!netlinkMonitor.available) this.#markStarted(); // polling for good now
+          if (!netlinkMonitor.available) {
+            // no sh or ip: polling for good, starting now
+            this.#stopPolling();
+            this.#startPolling(true);
+          }
           for (const s of this.#sinks) s.error(error);
         },
       });
