@@ -27,6 +27,12 @@ export type Opener<C, T> = (candidate: C, done: (error: Error | undefined, value
 
 export interface RaceOptions<T> {
   attemptDelay: number;
+  /**
+   * ms before the second attempt when the first is a strong hint (an address the neighbour table
+   * knows on that interface): the others join only if it has not answered by then, whatever
+   * `attemptDelay` is (a failure of the first still starts the rest at once).
+   */
+  headStart?: number | undefined;
   timeout: number | undefined;
   signal: AbortSignal | undefined;
   /** `connect to [fe80::1]:80`; called only when an error needs it */
@@ -135,7 +141,8 @@ export function race<C, T>(entries: readonly RaceEntry<C>[], open: Opener<C, T>,
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       if (settled || next >= entries.length) return;
-      if (delay === 0) immediate ??= setImmediate(turn);
+      if (next === 1 && options.headStart !== undefined && failed.length === 0) timer = setTimeout(startNext, effectiveDelay(options.headStart));
+      else if (delay === 0) immediate ??= setImmediate(turn);
       else timer = setTimeout(startNext, delay);
     };
 

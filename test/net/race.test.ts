@@ -249,3 +249,28 @@ describe('race: the stagger after an early failure', () => {
     assert.equal((await p).value, 'd');
   });
 });
+
+describe('race: a head start for a hinted first attempt', () => {
+  test('delay 0 with a 250 ms head start: the others wait for it, then start as delay 0 does', async (t) => {
+    const f = fake();
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const p = race(entries('a', 'b', 'c'), f.open, { attemptDelay: 0, headStart: 250, timeout: undefined, signal: undefined, label: () => 'x', dispose: () => {} });
+    await turns(3);
+    assert.deepEqual(f.log, ['start a'], 'no other attempt while the hinted one has its head start');
+    t.mock.timers.tick(250);
+    assert.deepEqual(f.log, ['start a', 'start b']);
+    await turns(3);
+    assert.deepEqual(f.log, ['start a', 'start b', 'start c']);
+    f.attempts.get('c')!.ok();
+    assert.equal((await p).value, 'c');
+  });
+  test('the hinted attempt fails: the rest start at once (RFC 8305 §5)', async (t) => {
+    const f = fake();
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const p = race(entries('a', 'b'), f.open, { attemptDelay: 0, headStart: 250, timeout: undefined, signal: undefined, label: () => 'x', dispose: () => {} });
+    f.attempts.get('a')!.fail('ECONNREFUSED');
+    assert.deepEqual(f.log, ['start a', 'start b']);
+    f.attempts.get('b')!.ok();
+    assert.equal((await p).value, 'b');
+  });
+});
