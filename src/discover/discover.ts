@@ -1,10 +1,11 @@
 // discover(): who is on these links. Starts every chosen source on every chosen interface, merges
 // what they see into one record per device per link (devices.ts), and reports found / updated /
-// lost events as an async iterator; discoverAll() is the promise form. Interfaces are re-checked
-// twice a second: a link that goes down or away loses its devices at once and its per-link
+// lost events as an async iterator; discoverAll() is the promise form. An interface watcher
+// (watchInterfaces: the kernel's notifications where it can get them, polling elsewhere) keeps
+// the links current: a link that goes down or away loses its devices at once and its per-link
 // sources stop (and start again when it is back, while watching).
 import { Fe80Error, quote } from '../errors.js';
-import { registry as defaultRegistry, type InterfaceInfo, type InterfaceRegistry } from '../iface/index.js';
+import { registry as defaultRegistry, type InterfaceInfo, type InterfaceRegistry, type InterfaceWatcher } from '../iface/index.js';
 import { checkBoolean, checkMs, checkObject, checkSignal, invalid } from '../validate.js';
 import { DeviceTable, type Observation } from './devices.js';
 import type { Source, SourceContext } from './source.js';
@@ -40,7 +41,8 @@ const SOURCES: Readonly<Record<SourceName, Source>> = {
   ssdp: ssdpSource,
   lldp: lldpSource,
 };
-const LINK_CHECK = 500;
+/** a safety net beside the watcher's events (a watcher that could not start still polls) */
+const LINK_CHECK = 2000;
 /** module-private: not part of Discovery's public surface */
 const QUIET = Symbol('quiet');
 const SWEEP = 250;
@@ -100,6 +102,7 @@ export class Discovery implements AsyncIterable<DiscoverEvent> {
   #quiet = false;
   #ended = false;
   #timers: NodeJS.Timeout[] = [];
+  #watcher: InterfaceWatcher | undefined;
   readonly #done: Promise<void>;
   #finish: () => void = () => {};
 
@@ -130,7 +133,15 @@ export class Discovery implements AsyncIterable<DiscoverEvent> {
     }
     if (timeout !== undefined) this.#timers.push(setTimeout(() => this.stop(), timeout));
     this.#timers.push(setInterval(() => this.#emit(this.#table.sweep()), SWEEP));
-    this.#timers.push(setInterval(() => this.#checkLinks(), LINK_CHECK));
+    this.#timers.push(setInterval(() => this.#checkLinks(true), LINK_CHECK));
+    try {
+      this.#watcher = this.#reg.watch({ signal: this.#controller.signal, persistent: false });
+      // the registry already holds the new table when an event comes
+      this.#watcher.on('event', () => this.#checkLinks(false));
+      this.#watcher.on('error', () => {}); // a failed read or monitor child: it polls meanwhile, and so do we
+    } catch {
+      // no watcher: the periodic check above is all there is
+    }
     void this.#start();
   }
 
@@ -298,12 +309,14 @@ export class Discovery implements AsyncIterable<DiscoverEvent> {
     this.#push({ type: 'source', source: { ...report, interfaces: [...report.interfaces] } });
   }
 
-  #checkLinks(): void {
+  #checkLinks(read: boolean): void {
     if (this.#controller.signal.aborted) return;
-    try {
-      this.#reg.refresh();
-    } catch {
-      return; // the table could not be read this time; try again next tick
+    if (read && !this.#reg.watching) {
+      try {
+        this.#reg.recheck();
+      } catch {
+        return; // the table could not be read this time; try again next tick
+      }
     }
     this.#ownAddresses();
     for (const [name, link] of this.#links) {
@@ -350,6 +363,7 @@ export class Discovery implements AsyncIterable<DiscoverEvent> {
     if (this.#ended) return;
     for (const t of this.#timers) clearTimeout(t);
     this.#timers = [];
+    this.#watcher?.close();
     this.#ended = true;
     for (const w of this.#waiters.splice(0)) w({ value: undefined, done: true });
     this.#finish();
