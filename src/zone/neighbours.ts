@@ -2,11 +2,14 @@
 // in memory: which interface an address has been seen on, in which NUD state (RFC 4861 §7.3.2),
 // with which link-layer address. Reading it costs a few milliseconds through iproute2 (`ip -j
 // neigh`), so no lookup ever reads it: a lookup answers from the snapshot at once and, when the
-// snapshot is older than `maxAge`, starts one background re-read (coalesced, whoever asks).
+// snapshot is older than `maxAge`, starts one background re-read (coalesced, whoever asks), as
+// does any change the interface watcher reports (an interface gone, down, renamed or with other
+// addresses takes its entries with it).
 // The zone floor uses it for `zone: 'auto'` (an address known on exactly one candidate interface
 // is tried there first); `discover` reports its entries.
 import { execFile } from 'node:child_process';
 import { ScopedAddress } from '../addr/index.js';
+import { registry as defaultRegistry, type InterfaceRegistry, type InterfaceWatcher } from '../iface/index.js';
 import { BoundedMap } from '../bounded-map.js';
 import { Fe80Error } from '../errors.js';
 import { checkFunction, checkMs, checkObject, invalid } from '../validate.js';
@@ -50,6 +53,11 @@ export interface NeighbourTableOptions {
   read?: () => Promise<string>;
   /** clock in ms (tests); default `performance.now` */
   now?: () => number;
+  /**
+   * a registry whose interface watcher (started after the first read, never holding the program
+   * open) makes every interface change start a re-read; default none (age only)
+   */
+  registry?: InterfaceRegistry;
 }
 
 export const DEFAULT_NEIGHBOUR_MAX_AGE = 2000;
@@ -131,6 +139,8 @@ export class NeighbourTable {
   /** a read landed less than maxAge ago (cleared by a timer: a clock read costs more than a lookup) */
   #fresh = false;
   #expiry: NodeJS.Timeout | undefined;
+  readonly #registry: InterfaceRegistry | undefined;
+  #watcher: InterfaceWatcher | undefined;
   readonly #parsed = new BoundedMap<string, { key: string; zone: string | undefined }>(256);
   #entries: readonly Neighbour[] = [];
   /** address key -> the known hits, sorted, frozen (built once per read: a lookup is a Map hit) */
@@ -143,6 +153,10 @@ export class NeighbourTable {
     const o = checkObject(options, 'options');
     this.#maxAge = checkMs(o.maxAge, 'maxAge') ?? DEFAULT_NEIGHBOUR_MAX_AGE;
     this.#read = checkFunction<() => Promise<string>>(o.read, 'read') ?? readNeighbourTable;
+    if (o.registry !== undefined && (typeof o.registry !== 'object' || o.registry === null || typeof (o.registry as InterfaceRegistry).watch !== 'function')) {
+      throw invalid('registry', 'an InterfaceRegistry', o.registry);
+    }
+    this.#registry = o.registry;
     const now = checkFunction<() => number>(o.now, 'now');
     this.#clocked = now !== undefined;
     this.#now = now ?? (() => performance.now());
@@ -210,6 +224,7 @@ export class NeighbourTable {
         if (this.#expiry !== undefined) clearTimeout(this.#expiry);
         this.#expiry = setTimeout(() => (this.#fresh = false), this.#maxAge);
         this.#expiry.unref();
+        this.#watch();
       });
     return this.#pending;
   }
@@ -218,6 +233,30 @@ export class NeighbourTable {
   invalidate(): void {
     this.#readAt = -Infinity;
     this.#fresh = false;
+  }
+
+  /** Stops following interface changes (the table keeps answering, refreshed by age). */
+  close(): void {
+    this.#watcher?.close();
+  }
+
+  #watch(): void {
+    if (this.#watcher !== undefined || this.#registry === undefined) return;
+    try {
+      this.#watcher = this.#registry.watch({ persistent: false });
+      this.#watcher.on('event', (e) => {
+        // an interface gone, down or renamed takes its entries with it at once; then re-read
+        if (e.type === 'removed' || e.type === 'down' || e.type === 'renamed') {
+          const gone = new Set([e.interface.name, ...('previous' in e ? [e.previous.name] : [])]);
+          this.#apply(this.#entries.filter((n) => !gone.has(n.interface)));
+        }
+        this.invalidate();
+        this.refresh().catch(() => {});
+      });
+      this.#watcher.on('error', () => {}); // it polls meanwhile; the age still bounds staleness
+    } catch {
+      // no watcher here: age-based refresh only
+    }
   }
 
   /** ms since the last read finished (Infinity: never read). */
@@ -235,7 +274,7 @@ export class NeighbourTable {
     if (this.#clocked ? this.#now() - this.#readAt > this.#maxAge : !this.#fresh) this.refresh().catch(() => {});
   }
 
-  #apply(entries: Neighbour[]): void {
+  #apply(entries: readonly Neighbour[]): void {
     const by = new Map<string, NeighbourHit[]>();
     for (const n of entries) {
       if (!KNOWN_STATES.has(n.state)) continue;
@@ -252,8 +291,8 @@ export class NeighbourTable {
   }
 }
 
-/** The process-wide table (`ip -j neigh`, re-read in the background after 2 s). */
-export const neighbourTable = new NeighbourTable();
+/** The process-wide table (`ip -j neigh`, re-read in the background after 2 s or when an interface changes). */
+export const neighbourTable = new NeighbourTable({ registry: defaultRegistry });
 
 /** {@link NeighbourTable.lookup} on the process-wide table. */
 export function lookupNeighbour(address: string | ScopedAddress): readonly NeighbourHit[] {

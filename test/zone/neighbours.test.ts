@@ -177,3 +177,32 @@ describe('NeighbourTable', () => {
     assert.throws(() => new NeighbourTable({ read: 'ip' as never }), { code: 'ERR_INVALID_ARGUMENT' });
   });
 });
+
+describe('NeighbourTable with an interface watcher', () => {
+  test('an interface that goes away takes its entries at once, and the table is re-read', async () => {
+    const { InterfaceRegistry } = await import('../../src/iface/index.js');
+    const { nic } = await import('../helpers/fake-registry.js');
+    let nics = [nic('lo', 1, true, ['::1'], true), nic('eth1', 2, true, ['fe80::1']), nic('eth2', 3, true, ['fe80::1'])];
+    const registry = new InterfaceRegistry({ backend: { name: 'test', read: () => nics }, pollInterval: 10 });
+    let reads = 0;
+    let text = IP_OUTPUT;
+    const table = new NeighbourTable({ registry, maxAge: 60_000, read: async () => (reads++, text) });
+    try {
+      await table.refresh();
+      await new Promise((r) => setTimeout(r, 50)); // the watcher takes its baseline
+      assert.deepEqual(table.lookup('fe80::2').map((h) => h.interface), ['eth2', 'eth1']);
+      // eth2 is unplugged: the kernel's table loses it too
+      text = JSON.stringify(JSON.parse(IP_OUTPUT).filter((r: { dev: string }) => r.dev !== 'eth2'));
+      nics = nics.filter((n) => n.name !== 'eth2');
+      for (let i = 0; i < 200 && table.lookup('fe80::2').length !== 1; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(table.lookup('fe80::2').map((h) => h.interface), ['eth1']);
+      for (let i = 0; i < 200 && reads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(reads >= 2, `re-read after the change (${reads} reads)`);
+    } finally {
+      table.close();
+    }
+  });
+  test('a registry that is not one is ERR_INVALID_ARGUMENT', () => {
+    assert.throws(() => new NeighbourTable({ registry: {} as never }), { code: 'ERR_INVALID_ARGUMENT' });
+  });
+});
