@@ -222,8 +222,11 @@ function dial(t: ParsedTarget, entries: RaceEntry<ZoneCandidate>[], o: CheckedCo
       });
     });
   }
+  // the neighbour table's interface first: the rest join after the usual attempt delay, even with delay 0
+  const headStart = only.candidate.chosenBy === 'neighbour' ? o.attemptDelay || DEFAULT_ATTEMPT_DELAY : undefined;
   return race(entries, openTcp(port, o), {
     attemptDelay: o.attemptDelay,
+    headStart,
     timeout,
     signal: o.signal,
     label: label(t),

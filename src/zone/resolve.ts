@@ -10,6 +10,7 @@ import { invalid } from '../validate.js';
 import { addressForm, conflictAdvice, zoneAdvice, type Operation, type TargetForm } from './advice.js';
 import { allowedSet, checkAllowed, listed, outsideAllowed, uncheckable, type AllowedSet } from './allowed.js';
 import { zonePolicy, type InterfaceSelector, type Policy, type ZoneOption } from './option.js';
+import { neighbourTable, type NeighbourHit } from './neighbours.js';
 import { checkZoneUse } from './scope.js';
 import { sameInterface, usableInterface } from './usable.js';
 
@@ -32,10 +33,15 @@ export interface ZoneRequest extends ZonePolicyOptions {
   port?: number | undefined;
   /** how to show the target with a zone in advice (default: the address, or an endpoint with `port`) */
   form?: TargetForm | undefined;
+  /**
+   * where the neighbour table knows an address, for `'auto'` (default: the process-wide table,
+   * which answers from memory; `false` = no hint)
+   */
+  neighbours?: ((address: ScopedAddress) => readonly NeighbourHit[]) | false | undefined;
 }
 
 /** How a candidate's interface was chosen. */
-export type ChosenBy = 'address' | 'option' | 'auto' | 'list' | 'none';
+export type ChosenBy = 'address' | 'option' | 'auto' | 'neighbour' | 'list' | 'none';
 
 export interface ZoneCandidate {
   /** the address with zone = the interface NAME, or with no zone when none applies */
@@ -44,7 +50,11 @@ export interface ZoneCandidate {
   host: string;
   /** the interface, or `undefined` for an address that takes no zone */
   interface: InterfaceInfo | undefined;
-  /** the zone written in the address, the `zone` option (one interface), racing every candidate ('auto'), a list, or no zone needed */
+  /**
+   * the zone written in the address, the `zone` option (one interface), racing every candidate
+   * ('auto'; 'neighbour' for the one the kernel's neighbour table knows the address on, tried
+   * first), a list, or no zone needed
+   */
   chosenBy: ChosenBy;
 }
 
@@ -87,6 +97,23 @@ function candidate(address: ScopedAddress, info: InterfaceInfo, reg: InterfaceRe
     interface: info,
     chosenBy,
   };
+}
+
+const defaultNeighbours = (address: ScopedAddress): readonly NeighbourHit[] => neighbourTable.lookup(address);
+
+/**
+ * RFC 8305's order for one address over several links, informed: an address the kernel has seen
+ * (REACHABLE, STALE, DELAY, PROBE) on exactly one candidate interface is tried there first. The
+ * racer gives it a head start; the others follow, so a stale entry costs one attempt delay.
+ */
+function hinted(out: ZoneCandidate[], address: ScopedAddress, request: ZoneRequest): ZoneCandidate[] {
+  const lookup = request.neighbours === undefined ? defaultNeighbours : request.neighbours;
+  if (lookup === false) return out;
+  const names = new Set(lookup(address).map((h) => h.interface));
+  const known = out.filter((c) => c.interface !== undefined && names.has(c.interface.name));
+  if (known.length !== 1) return out;
+  const first = { ...(known[0] as ZoneCandidate), chosenBy: 'neighbour' as const };
+  return [first, ...out.filter((c) => c !== known[0])];
 }
 
 function checkAllowedInterface(info: InterfaceInfo, address: ScopedAddress, allowed: AllowedSet): void {
@@ -170,7 +197,8 @@ export function decide(
   if (policy.kind === 'auto') {
     const infos = reg.candidates().filter((i) => allowed === undefined || allowed.has(i.name));
     if (infos.length === 0) throw zoneRequired(bare, reg, request, []);
-    return infos.map((info) => candidate(bare, info, reg, platform, 'auto'));
+    const out = infos.map((info) => candidate(bare, info, reg, platform, 'auto'));
+    return out.length > 1 && address.isLinkLocalUnicast() ? hinted(out, bare, request) : out;
   }
   if (policy.kind === 'list') {
     const seen = new Set<number | string>();
