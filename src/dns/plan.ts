@@ -40,6 +40,8 @@ export interface ZonePlan {
   operation: Operation;
   /** how advice shows the target with a zone (default: the endpoint) */
   form: TargetForm | undefined;
+  /** false: 'auto' keeps registry order, without asking the neighbour table */
+  neighbourHint?: boolean | undefined;
 }
 
 const NONE = zonePolicy(undefined);
@@ -63,6 +65,7 @@ function request(plan: ZonePlan, port: number, address: ScopedAddress): ZoneRequ
   const r: ZoneRequest = { operation: plan.operation, port, registry: plan.registry };
   if (plan.allowed !== undefined) r.allowedInterfaces = plan.allowed;
   r.form = plan.form ?? addressForm(address.address, port);
+  if (plan.neighbourHint === false) r.neighbours = false;
   return r;
 }
 
