@@ -1,0 +1,316 @@
+// The state machine of one one-shot mDNS query (RFC 6762 §5.1): legs per (interface, IP version)
+// on the pooled sockets, answers from the cache first, retransmission with doubling delays, the
+// settle window, and when to stop. Timers come from the shared clock (clock.ts).
+import type dgram from 'node:dgram';
+import { Fe80Error, isStaleInterfaceError, quote } from '../errors.js';
+import { abortedError } from '../cancel.js';
+import { ScopedAddress } from '../addr/index.js';
+import type { InterfaceInfo, InterfaceRegistry } from '../iface/index.js';
+import { type MdnsCache, planFromCache } from './cache.js';
+import { clock, type ClockJob } from './clock.js';
+import { ipv4Of } from './interfaces.js';
+import type { MdnsResult } from './mdns.js';
+import { isLinkLocalText, isOnLink, isOnLinkOnly } from './onlink.js';
+import { socketFor, type QuerySocket, type SocketUser, type Transport } from './socket-pool.js';
+import { MDNS_PORT, TYPE_AAAA } from './packet.js';
+import { parseOnce, queryPacket, type PreparedName } from './wire.js';
+
+/** A checked resolveMdns call (see mdns.ts). */
+export interface QuerySpec {
+  /** the name as the caller gave it (for errors) */
+  input: string;
+  name: PreparedName;
+  types: readonly ('A' | 'AAAA')[];
+  transport: 'ipv6' | 'ipv4' | 'both';
+  cache: MdnsCache | undefined;
+  timeout: number;
+  settle: number;
+  signal: AbortSignal | undefined;
+  reg: InterfaceRegistry;
+  interfaces: readonly InterfaceInfo[];
+}
+
+/** first retransmission after this many ms, then doubling (RFC 6762 §5.2 spirit for one-shot) */
+const FIRST_RETRY = 250;
+/** at most this many distinct results per interface: a flood cannot grow memory */
+const MAX_RESULTS_PER_INTERFACE = 32;
+
+const abortError = (signal: AbortSignal): Fe80Error => abortedError('mDNS query', signal);
+
+/** One (interface, IP version) leg of a query: the user of that interface's pooled socket. */
+class Leg implements SocketUser {
+  readonly query: MdnsQuery;
+  readonly iface: InterfaceInfo;
+  readonly transport: Transport;
+  readonly packet: Buffer;
+  socket: QuerySocket | undefined;
+  failure: Error | undefined;
+  /** a useful answer came in on this leg */
+  answered = false;
+
+  constructor(query: MdnsQuery, iface: InterfaceInfo, transport: Transport, packet: Buffer) {
+    this.query = query;
+    this.iface = iface;
+    this.transport = transport;
+    this.packet = packet;
+  }
+
+  onSocketMessage(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    this.query.onMessage(this, msg, rinfo);
+  }
+
+  onSocketError(error: Error): void {
+    this.query.onLegError(this, error);
+  }
+}
+
+const sameInterfaceOf = (reg: InterfaceRegistry, iface: InterfaceInfo) => (zone: string) =>
+  zone === iface.name || reg.get(zone)?.name === iface.name;
+
+/** Reports whether `results` hold an address of record type `type` (A: IPv4, AAAA: IPv6). */
+function hasType(results: readonly MdnsResult[], type: 'A' | 'AAAA'): boolean {
+  const family = type === 'A' ? 4 : 6;
+  return results.some((r) => r.address.family === family);
+}
+
+export class MdnsQuery implements ClockJob {
+  readonly #spec: QuerySpec;
+  readonly #results = new Map<string, MdnsResult[]>();
+  readonly #answered = new Set<string>();
+  /** interfaces the network was asked on (not answered from the cache alone) */
+  readonly #queried = new Set<string>();
+  readonly #legs: Leg[] = [];
+  #resolve: ((r: MdnsResult[]) => void) | undefined;
+  #reject: ((e: Error) => void) | undefined;
+  #done = false;
+  #deadline = 0;
+  #settleAt = Infinity;
+  #retryAt = Infinity;
+  #retryDelay = FIRST_RETRY;
+
+  constructor(spec: QuerySpec) {
+    this.#spec = spec;
+  }
+
+  start(resolve: (r: MdnsResult[]) => void, reject: (e: Error) => void): void {
+    this.#resolve = resolve;
+    this.#reject = reject;
+    const spec = this.#spec;
+    const cache = spec.cache;
+    const legs = this.#legs;
+    // 1. answers from the cache, per record type (more than 20% of the TTL left, RFC 6762 §5.2);
+    // an interface missing a type is asked for every type, listing what it knows (§7.1)
+    for (const iface of spec.interfaces) {
+      const plan = cache === undefined ? undefined : planFromCache(cache, iface.name, spec.name.key, spec.types);
+      if (plan !== undefined) for (const r of plan.answers) this.#add(iface, r.address, (cache as MdnsCache).remaining(r), r.name);
+      if (plan !== undefined && plan.missing.length === 0) {
+        this.#answered.add(iface.name);
+        continue;
+      }
+      this.#queried.add(iface.name);
+      const packet = queryPacket(spec.name.qname, spec.types, plan?.known ?? []);
+      if (spec.transport !== 'ipv4' && iface.linkLocal !== undefined) legs.push(new Leg(this, iface, 6, packet));
+      if (spec.transport !== 'ipv6' && ipv4Of(iface) !== undefined) legs.push(new Leg(this, iface, 4, packet));
+    }
+    if (this.#answered.size === spec.interfaces.length) return this.#finish();
+    if (legs.length === 0) {
+      if (this.#answered.size > 0) return this.#finish();
+      const names = spec.interfaces.map((i) => i.name).join(', ');
+      return this.#finish(new Fe80Error('ERR_MDNS', `no address to send an mDNS query from on ${names}`, { input: spec.input }));
+    }
+    spec.signal?.addEventListener('abort', this, { once: true });
+    const now = performance.now();
+    this.#deadline = now + spec.timeout;
+    this.#retryAt = now + this.#retryDelay;
+    if (this.#results.size > 0) this.#settleAt = now + spec.settle; // cached answers open the settle window
+    this.#arm();
+    for (const leg of legs) {
+      const socket = socketFor(spec.reg, leg.iface, leg.transport);
+      leg.socket = socket;
+      socket.use(leg, () => this.#send(leg, false));
+      if (this.#done) break;
+    }
+  }
+
+  /** AbortSignal listener (EventListener object form). */
+  handleEvent(): void {
+    this.#finish(abortError(this.#spec.signal as AbortSignal));
+  }
+
+  #send(leg: Leg, reportErrors: boolean): void {
+    const socket = leg.socket;
+    if (this.#done || socket === undefined) return;
+    socket.send(leg.packet, MDNS_PORT, socket.target, reportErrors);
+  }
+
+  /** When this query next needs the clock (deadline, settle end or retransmission). */
+  get due(): number {
+    return Math.min(this.#deadline, this.#settleAt, this.#retryAt);
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  #arm(): void {
+    if (!this.#done) clock.schedule(this, this.due);
+  }
+
+  /** Called by the shared clock at or after `due`. */
+  tick(now: number): void {
+    if (this.#done) return;
+    if (now >= this.#deadline - 1 || now >= this.#settleAt - 1) return this.#finish();
+    if (now >= this.#retryAt - 1) {
+      for (const leg of this.#legs) if (!leg.answered && leg.failure === undefined) this.#send(leg, true);
+      this.#retryDelay *= 2;
+      this.#retryAt = now + this.#retryDelay;
+    }
+    this.#arm();
+  }
+
+  onMessage(leg: Leg, msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    if (this.#done) return;
+    if (rinfo.port !== MDNS_PORT) return; // RFC 6762 §6: the source port of every response is 5353
+    const spec = this.#spec;
+    const iface = leg.iface;
+    const socket = leg.socket;
+    // RFC 6762 §11: only on-link sources (fast path: a link-local source on this very interface)
+    const from = rinfo.address;
+    if (!(leg.transport === 6 && socket !== undefined && from.endsWith(socket.zoneSuffix) && isLinkLocalText(from))) {
+      const source = ScopedAddress.tryParse(from);
+      if (source === undefined || !this.#onLink(leg, source)) return;
+    }
+    const parsed = parseOnce(msg, spec.name.wire);
+    if (!parsed.ok) return;
+    const cache = spec.cache;
+    let useful = false;
+    for (const record of parsed.records) {
+      const type = record.type === TYPE_AAAA ? 'AAAA' : 'A';
+      if (!spec.types.includes(type)) continue;
+      const d = record.data;
+      const linkLocal = type === 'AAAA' && d[0] === 0xfe && ((d[1] as number) & 0xc0) === 0x80;
+      const address = linkLocal ? ScopedAddress.fromBytes(d, iface.name) : ScopedAddress.fromBytes(d);
+      if (!linkLocal && (address.isMulticast() || address.isUnspecified() || address.isLoopback() || address.isIPv4Mapped())) continue;
+      cache?.add(iface.name, spec.name.key, { address, name: spec.name.qname, type, ttl: record.ttl }, record.cacheFlush);
+      if (record.ttl === 0) continue; // goodbye (RFC 6762 §10.1)
+      this.#add(iface, address, record.ttl, spec.name.qname);
+      useful = true;
+    }
+    if (!useful) return;
+    leg.answered = true;
+    // an interface is complete when each of its legs (IPv6, IPv4) has answered, or when it has a
+    // record of every type asked: over IPv6 a responder may publish only AAAA and over IPv4 only A
+    // (avahi's defaults), and a leg whose answers are all known answers stays silent (RFC 6762 §7.1)
+    this.#progress(iface);
+  }
+
+  /**
+   * RFC 6762 §11 for the slow path. The IPv6 socket is bound to a link-local address, which on
+   * Linux ties it to the device, and a link-local source carries its arrival zone. The IPv4 socket
+   * is bound to a unicast address, which does not (weak host model), and Node cannot report the
+   * arrival device: the source must be on-link for this interface and no other (isOnLinkOnly).
+   */
+  #onLink(leg: Leg, source: ScopedAddress): boolean {
+    const reg = this.#spec.reg;
+    if (leg.transport === 4) return isOnLinkOnly(source, leg.iface, reg.list());
+    return isOnLink(source, leg.iface, sameInterfaceOf(reg, leg.iface));
+  }
+
+  /** After an answer or a failed leg on `iface`: finish when every interface is complete, else start the settle window. */
+  #progress(iface: InterfaceInfo): void {
+    if (this.#hasEveryType(iface) || this.#legs.every((l) => l.iface !== iface || l.answered || l.failure !== undefined)) {
+      this.#answered.add(iface.name);
+    }
+    if (this.#answered.size === this.#spec.interfaces.length) return this.#finish();
+    if (this.#settleAt === Infinity && this.#legs.some((l) => l.answered)) {
+      if (this.#spec.settle === 0) return this.#finish();
+      const now = performance.now();
+      this.#settleAt = now + this.#spec.settle;
+      this.#arm();
+    }
+  }
+
+  /** Reports whether `iface` has a result of every requested type (cached or received). */
+  #hasEveryType(iface: InterfaceInfo): boolean {
+    const list = this.#results.get(iface.name);
+    return list !== undefined && this.#spec.types.every((type) => hasType(list, type));
+  }
+
+  onLegError(leg: Leg, error: Error): void {
+    if (leg.failure === undefined) leg.failure = error;
+    // the interface changed under us: the next query re-reads the registry
+    if (isStaleInterfaceError(error)) this.#spec.reg.invalidate();
+    this.#release(leg);
+    if (this.#done) return;
+    if (this.#legs.every((l) => l.failure !== undefined)) return this.#finish();
+    this.#progress(leg.iface);
+  }
+
+  #add(iface: InterfaceInfo, address: ScopedAddress, ttl: number, owner: string): void {
+    let list = this.#results.get(iface.name);
+    if (list === undefined) {
+      list = [];
+      this.#results.set(iface.name, list);
+    }
+    if (list.length >= MAX_RESULTS_PER_INTERFACE || list.some((r) => r.address.equals(address))) return;
+    list.push({ address, interface: iface.name, ttl, name: owner });
+  }
+
+  /**
+   * On each interface the network was asked on and answered for this name, the requested types
+   * that got no record are noted as absent for as long as the shortest answer lives (see
+   * MdnsCache.markAbsent).
+   */
+  #noteAbsentTypes(): void {
+    const spec = this.#spec;
+    const cache = spec.cache;
+    if (cache === undefined || spec.types.length < 2) return;
+    for (const name of this.#queried) {
+      const list = this.#results.get(name);
+      if (list === undefined || list.length === 0) continue;
+      const ttl = Math.min(...list.map((r) => r.ttl));
+      for (const type of spec.types) {
+        if (!hasType(list, type)) cache.markAbsent(name, spec.name.key, type, ttl);
+      }
+    }
+  }
+
+  #release(leg: Leg): void {
+    const socket = leg.socket;
+    leg.socket = undefined;
+    socket?.release(leg);
+  }
+
+  #finish(error?: Error): void {
+    if (this.#done) return;
+    this.#done = true;
+    const spec = this.#spec;
+    clock.remove(this);
+    spec.signal?.removeEventListener('abort', this);
+    for (const leg of this.#legs) this.#release(leg);
+    const resolve = this.#resolve as (r: MdnsResult[]) => void;
+    const reject = this.#reject as (e: Error) => void;
+    if (error !== undefined) return reject(error);
+    const out: MdnsResult[] = [];
+    for (const iface of spec.interfaces) {
+      const list = this.#results.get(iface.name);
+      if (list !== undefined) out.push(...list);
+    }
+    if (out.length > 0) {
+      this.#noteAbsentTypes();
+      return resolve(out);
+    }
+    const names = spec.interfaces.map((i) => i.name).join(', ');
+    const failed = this.#legs.filter((l) => l.failure !== undefined);
+    if (failed.length > 0 && failed.length === this.#legs.length) {
+      const first = failed[0]?.failure as Error;
+      return reject(
+        new Fe80Error('ERR_MDNS', `mDNS query for ${quote(spec.name.qname)} could not be sent on ${names}: ${first.message}`, {
+          input: spec.input,
+          cause: first,
+        }),
+      );
+    }
+    reject(new Fe80Error('ERR_NOT_FOUND', `no mDNS answer for ${quote(spec.name.qname)} on ${names} within ${spec.timeout} ms`, { input: spec.input }));
+  }
+}
