@@ -6,7 +6,7 @@ import { Fe80Error, isStaleInterfaceError, quote } from '../errors.js';
 import { abortedError } from '../cancel.js';
 import { ScopedAddress } from '../addr/index.js';
 import type { InterfaceInfo, InterfaceRegistry } from '../iface/index.js';
-import { type MdnsCache, planFromCache } from './cache.js';
+import type { CachePlan, MdnsCache } from './cache.js';
 import { clock, type ClockJob } from './clock.js';
 import { ipv4Of } from './interfaces.js';
 import type { MdnsResult } from './mdns.js';
@@ -28,12 +28,22 @@ export interface QuerySpec {
   signal: AbortSignal | undefined;
   reg: InterfaceRegistry;
   interfaces: readonly InterfaceInfo[];
+  /** a refresh nobody waits for (see #probeInBackground): never deferred again, keeps no process alive */
+  background?: boolean;
 }
 
 /** first retransmission after this many ms, then doubling (RFC 6762 §5.2 spirit for one-shot) */
 const FIRST_RETRY = 250;
 /** at most this many distinct results per interface: a flood cannot grow memory */
 const MAX_RESULTS_PER_INTERFACE = 32;
+/**
+ * An interface is remembered as silent only after it was listened to this long: responders answer
+ * unique records at once (RFC 6762 §6), so 200 ms without a word is silence, not a slow reply.
+ */
+const MIN_SILENCE_MS = 200;
+
+/** Background refreshes in flight, per (interface, name, types): one at a time each. */
+const probing = new Set<string>();
 
 const abortError = (signal: AbortSignal): Fe80Error => abortedError('mDNS query', signal);
 
@@ -79,7 +89,14 @@ export class MdnsQuery implements ClockJob {
   readonly #answered = new Set<string>();
   /** interfaces the network was asked on (not answered from the cache alone) */
   readonly #queried = new Set<string>();
+  /** per queried interface, the types the cache could not answer (what silence would be noted for) */
+  readonly #missing = new Map<string, readonly ('A' | 'AAAA')[]>();
+  /** interfaces on which a useful answer arrived */
+  readonly #heard = new Set<string>();
+  /** interfaces answered by the negative cache alone (remembered silence) */
+  readonly #silentCached: string[] = [];
   readonly #legs: Leg[] = [];
+  #started = 0;
   #resolve: ((r: MdnsResult[]) => void) | undefined;
   #reject: ((e: Error) => void) | undefined;
   #done = false;
@@ -99,18 +116,35 @@ export class MdnsQuery implements ClockJob {
     const cache = spec.cache;
     const legs = this.#legs;
     // 1. answers from the cache, per record type (more than 20% of the TTL left, RFC 6762 §5.2);
-    // an interface missing a type is asked for every type, listing what it knows (§7.1)
-    for (const iface of spec.interfaces) {
-      const plan = cache === undefined ? undefined : planFromCache(cache, iface.name, spec.name.key, spec.types);
-      if (plan !== undefined) for (const r of plan.answers) this.#add(iface, r.address, (cache as MdnsCache).remaining(r), r.name);
-      if (plan !== undefined && plan.missing.length === 0) {
-        this.#answered.add(iface.name);
-        continue;
-      }
+    // an interface missing a type is asked for every type, listing what it knows (§7.1); one
+    // remembered as silent for the missing types is not asked (the negative cache)
+    const deferred: [InterfaceInfo, CachePlan][] = [];
+    const ask = (iface: InterfaceInfo, plan: CachePlan | undefined): void => {
       this.#queried.add(iface.name);
+      this.#missing.set(iface.name, plan?.missing ?? spec.types);
       const packet = queryPacket(spec.name.qname, spec.types, plan?.known ?? []);
       if (spec.transport !== 'ipv4' && iface.linkLocal !== undefined) legs.push(new Leg(this, iface, 6, packet));
       if (spec.transport !== 'ipv6' && ipv4Of(iface) !== undefined) legs.push(new Leg(this, iface, 4, packet));
+    };
+    for (const iface of spec.interfaces) {
+      const plan = cache?.plan(iface.name, spec.name.key, spec.types);
+      if (plan !== undefined) for (const r of plan.answers) this.#add(iface, r.address, r.ttl, r.name);
+      if (plan !== undefined && plan.missing.length === 0) {
+        this.#answered.add(iface.name);
+        if (plan.answers.length === 0) this.#silentCached.push(iface.name);
+        continue;
+      }
+      if (plan !== undefined && plan.silenceEnded && spec.background !== true) deferred.push([iface, plan]);
+      else ask(iface, plan);
+    }
+    // an interface whose silence just ended is asked again; when the cache already answered on
+    // another interface, the caller gets that answer now and the question goes on in the
+    // background (its answer, or its renewed silence, is in the cache for the next call)
+    for (const [iface, plan] of deferred) {
+      if (this.#results.size > 0) {
+        this.#answered.add(iface.name);
+        this.#probeInBackground(iface);
+      } else ask(iface, plan);
     }
     if (this.#answered.size === spec.interfaces.length) return this.#finish();
     if (legs.length === 0) {
@@ -120,6 +154,7 @@ export class MdnsQuery implements ClockJob {
     }
     spec.signal?.addEventListener('abort', this, { once: true });
     const now = performance.now();
+    this.#started = now;
     this.#deadline = now + spec.timeout;
     this.#retryAt = now + this.#retryDelay;
     if (this.#results.size > 0) this.#settleAt = now + spec.settle; // cached answers open the settle window
@@ -130,6 +165,21 @@ export class MdnsQuery implements ClockJob {
       socket.use(leg, () => this.#send(leg, false));
       if (this.#done) break;
     }
+  }
+
+  /** Asks `iface` again for this name with nobody waiting: the answer or the silence goes to the cache. */
+  #probeInBackground(iface: InterfaceInfo): void {
+    const spec = this.#spec;
+    const key = `${iface.name}\u0000${spec.name.key}\u0000${spec.types.join(',')}`;
+    if (probing.has(key)) return;
+    probing.add(key);
+    const done = (): void => void probing.delete(key);
+    new MdnsQuery({ ...spec, interfaces: [iface], signal: undefined, background: true }).start(done, done);
+  }
+
+  /** Pending background refreshes (for tests). */
+  static get probing(): number {
+    return probing.size;
   }
 
   /** AbortSignal listener (EventListener object form). */
@@ -150,6 +200,11 @@ export class MdnsQuery implements ClockJob {
 
   get done(): boolean {
     return this.#done;
+  }
+
+  /** A background refresh does not keep the process alive. */
+  get keepsAlive(): boolean {
+    return this.#spec.background !== true;
   }
 
   #arm(): void {
@@ -198,6 +253,7 @@ export class MdnsQuery implements ClockJob {
     }
     if (!useful) return;
     leg.answered = true;
+    this.#heard.add(iface.name);
     // an interface is complete when each of its legs (IPv6, IPv4) has answered, or when it has a
     // record of every type asked: over IPv6 a responder may publish only AAAA and over IPv4 only A
     // (avahi's defaults), and a leg whose answers are all known answers stays silent (RFC 6762 §7.1)
@@ -275,6 +331,20 @@ export class MdnsQuery implements ClockJob {
     }
   }
 
+  /**
+   * Each interface that was asked, listened to for at least MIN_SILENCE_MS and heard nothing (no
+   * leg failed to send) is remembered as silent for the types it was asked (MdnsCache.markSilent).
+   */
+  #noteSilence(now: number): void {
+    const cache = this.#spec.cache;
+    if (cache === undefined || now - this.#started < MIN_SILENCE_MS) return;
+    for (const name of this.#queried) {
+      if (this.#heard.has(name)) continue;
+      if (this.#legs.some((l) => l.iface.name === name && l.failure !== undefined)) continue;
+      cache.markSilent(name, this.#spec.name.key, this.#missing.get(name) ?? this.#spec.types);
+    }
+  }
+
   #release(leg: Leg): void {
     const socket = leg.socket;
     leg.socket = undefined;
@@ -291,6 +361,7 @@ export class MdnsQuery implements ClockJob {
     const resolve = this.#resolve as (r: MdnsResult[]) => void;
     const reject = this.#reject as (e: Error) => void;
     if (error !== undefined) return reject(error);
+    if (this.#legs.length > 0) this.#noteSilence(performance.now());
     const out: MdnsResult[] = [];
     for (const iface of spec.interfaces) {
       const list = this.#results.get(iface.name);
@@ -309,6 +380,18 @@ export class MdnsQuery implements ClockJob {
           input: spec.input,
           cause: first,
         }),
+      );
+    }
+    if (this.#legs.length === 0) {
+      // every interface is remembered as silent for this name (the negative cache): fail at once
+      const cache = spec.cache as MdnsCache;
+      const again = Math.max(...this.#silentCached.flatMap((i) => spec.types.map((t) => cache.silentFor(i, spec.name.key, t))));
+      return reject(
+        new Fe80Error(
+          'ERR_NOT_FOUND',
+          `no mDNS answer for ${quote(spec.name.qname)} on ${names}: none came to a recent query (remembered for ${(again / 1000).toFixed(1)} s more)`,
+          { input: spec.input },
+        ),
       );
     }
     reject(new Fe80Error('ERR_NOT_FOUND', `no mDNS answer for ${quote(spec.name.qname)} on ${names} within ${spec.timeout} ms`, { input: spec.input }));

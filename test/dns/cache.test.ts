@@ -162,6 +162,63 @@ describe('planFromCache: per record type, known answers (RFC 6762 §5.2, §7.1)'
   });
 });
 
+describe('the negative cache: interfaces that stayed silent (RFC 6762 §7.1 style)', () => {
+  test('a silence lasts `silence` ms, doubles when it repeats, is capped, and a record clears it', () => {
+    let now = 1_000_000;
+    const cache = new MdnsCache({ now: () => now, silence: 1000, maxSilence: 3000 });
+    assert.equal(cache.silence('eth0', 'h.local', 'AAAA'), 'none');
+    assert.equal(cache.markSilent('eth0', 'h.local', ['AAAA', 'A']), 1000);
+    assert.equal(cache.silence('eth0', 'h.local', 'AAAA'), 'silent');
+    assert.equal(cache.silence('eth0', 'h.local', 'A'), 'silent');
+    assert.equal(cache.silence('wlan0', 'h.local', 'AAAA'), 'none', 'per interface');
+    assert.equal(cache.silence('eth0', 'x.local', 'AAAA'), 'none', 'per name');
+    now += 1001;
+    assert.equal(cache.silence('eth0', 'h.local', 'AAAA'), 'expired', 'ended recently: asked again');
+    const lifetimes = [];
+    for (let i = 0; i < 4; i++) {
+      lifetimes.push(cache.markSilent('eth0', 'h.local', ['AAAA']));
+      now += lifetimes[i]! + 1;
+    }
+    assert.deepEqual(lifetimes, [2000, 3000, 3000, 3000], 'doubling, capped at maxSilence');
+    now += 3000;
+    assert.equal(cache.silence('eth0', 'h.local', 'AAAA'), 'none', 'forgotten maxSilence after it ended');
+    assert.equal(cache.markSilent('eth0', 'h.local', ['AAAA']), 1000, 'and a new silence starts short again');
+    cache.add('eth0', 'h.local', { address: A('fe80::2%eth0'), name: 'h.local', type: 'AAAA', ttl: 10 });
+    assert.equal(cache.silence('eth0', 'h.local', 'AAAA'), 'none', 'a record clears it');
+    assert.equal(cache.markSilent('eth0', 'h.local', ['AAAA']), 1000, 'the strikes went with it');
+  });
+
+  test('silence: 0 turns the negative cache off', () => {
+    const cache = new MdnsCache({ silence: 0 });
+    assert.equal(cache.markSilent('eth0', 'h.local', ['AAAA']), 0);
+    assert.equal(cache.silence('eth0', 'h.local', 'AAAA'), 'none');
+  });
+
+  const cases: { name: string; silent: ('A' | 'AAAA')[]; ended: ('A' | 'AAAA')[]; cached: ('A' | 'AAAA')[]; missing: string[]; silentTypes: string[]; silenceEnded: boolean }[] = [
+    { name: 'silent for both types: nothing to ask', silent: ['AAAA', 'A'], ended: [], cached: [], missing: [], silentTypes: ['AAAA', 'A'], silenceEnded: false },
+    { name: 'AAAA cached, silent for A: nothing to ask', silent: ['A'], ended: [], cached: ['AAAA'], missing: [], silentTypes: ['A'], silenceEnded: false },
+    { name: 'the silence ended for every missing type', silent: [], ended: ['AAAA', 'A'], cached: [], missing: ['AAAA', 'A'], silentTypes: [], silenceEnded: true },
+    { name: 'ended for A only, AAAA never asked: a plain miss', silent: [], ended: ['A'], cached: [], missing: ['AAAA', 'A'], silentTypes: [], silenceEnded: false },
+    { name: 'ended for A, AAAA cached', silent: [], ended: ['A'], cached: ['AAAA'], missing: ['A'], silentTypes: [], silenceEnded: true },
+  ];
+  for (const c of cases) {
+    test(`planFromCache: ${c.name}`, () => {
+      let now = 1_000_000;
+      const cache = new MdnsCache({ now: () => now, silence: 1000 });
+      if (c.ended.length > 0) cache.markSilent('eth0', 'h.local', c.ended);
+      now += 1500;
+      if (c.silent.length > 0) cache.markSilent('eth0', 'h.local', c.silent);
+      for (const type of c.cached) {
+        cache.add('eth0', 'h.local', { address: A(type === 'A' ? '192.0.2.1' : 'fe80::1%eth0'), name: 'h.local', type, ttl: 10 });
+      }
+      const plan = planFromCache(cache, 'eth0', 'h.local', ['AAAA', 'A']);
+      assert.deepEqual(plan.missing, c.missing);
+      assert.deepEqual(plan.silent, c.silentTypes);
+      assert.equal(plan.silenceEnded, c.silenceEnded);
+    });
+  }
+});
+
 describe('isOnLink (RFC 6762 §11)', () => {
   const eth0: InterfaceInfo = {
     name: 'eth0',
