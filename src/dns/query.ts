@@ -13,6 +13,7 @@ import type { MdnsResult } from './mdns.js';
 import { isLinkLocalText, isOnLink, isOnLinkOnly } from './onlink.js';
 import { socketFor, type QuerySocket, type SocketUser, type Transport } from './socket-pool.js';
 import { MDNS_PORT, TYPE_AAAA } from './packet.js';
+import { LEGACY_UNICAST_MAX_TTL, MAX_PACKET } from './limits.js';
 import { parseOnce, queryPacket, type PreparedName } from './wire.js';
 
 /** A checked resolveMdns call (see mdns.ts). */
@@ -93,6 +94,12 @@ export class MdnsQuery implements ClockJob {
   readonly #missing = new Map<string, readonly ('A' | 'AAAA')[]>();
   /** interfaces on which a useful answer arrived */
   readonly #heard = new Set<string>();
+  /**
+   * per interface, the record types that count towards "this interface has answered every type":
+   * cached ones and what its IPv6 leg heard; from its IPv4 leg only A when it has an IPv6 leg (an
+   * IPv4 answer's arrival link cannot be checked, so it must not end the wait for the IPv6 one)
+   */
+  readonly #typesHeard = new Map<string, Set<'A' | 'AAAA'>>();
   /** interfaces answered by the negative cache alone (remembered silence) */
   readonly #silentCached: string[] = [];
   readonly #legs: Leg[] = [];
@@ -128,7 +135,12 @@ export class MdnsQuery implements ClockJob {
     };
     for (const iface of spec.interfaces) {
       const plan = cache?.plan(iface.name, spec.name.key, spec.types);
-      if (plan !== undefined) for (const r of plan.answers) this.#add(iface, r.address, r.ttl, r.name);
+      if (plan !== undefined) {
+        for (const r of plan.answers) {
+          this.#add(iface, r.address, r.ttl, r.name);
+          this.#heardType(iface.name, r.address.family === 4 ? 'A' : 'AAAA');
+        }
+      }
       if (plan !== undefined && plan.missing.length === 0) {
         this.#answered.add(iface.name);
         if (plan.answers.length === 0) this.#silentCached.push(iface.name);
@@ -226,6 +238,7 @@ export class MdnsQuery implements ClockJob {
   onMessage(leg: Leg, msg: Buffer, rinfo: dgram.RemoteInfo): void {
     if (this.#done) return;
     if (rinfo.port !== MDNS_PORT) return; // RFC 6762 §6: the source port of every response is 5353
+    if (msg.length > MAX_PACKET) return; // RFC 6762 §17: not mDNS; dropped before any parsing
     const spec = this.#spec;
     const iface = leg.iface;
     const socket = leg.socket;
@@ -238,17 +251,26 @@ export class MdnsQuery implements ClockJob {
     const parsed = parseOnce(msg, spec.name.wire);
     if (!parsed.ok) return;
     const cache = spec.cache;
+    const overIPv4 = leg.transport === 4;
+    const hasIPv6Leg = overIPv4 && this.#legs.some((l) => l.iface === iface && l.transport === 6);
     let useful = false;
     for (const record of parsed.records) {
       const type = record.type === TYPE_AAAA ? 'AAAA' : 'A';
       if (!spec.types.includes(type)) continue;
       const d = record.data;
       const linkLocal = type === 'AAAA' && d[0] === 0xfe && ((d[1] as number) & 0xc0) === 0x80;
+      // a link-local AAAA names an address on the link it arrived on; over IPv4 that link cannot
+      // be checked (a host elsewhere can forge a source in this link's prefix), so only the IPv6
+      // leg, whose answers carry their arrival zone, may attribute one to this interface
+      if (linkLocal && overIPv4) continue;
       const address = linkLocal ? ScopedAddress.fromBytes(d, iface.name) : ScopedAddress.fromBytes(d);
       if (!linkLocal && (address.isMulticast() || address.isUnspecified() || address.isLoopback() || address.isIPv4Mapped())) continue;
-      cache?.add(iface.name, spec.name.key, { address, name: spec.name.qname, type, ttl: record.ttl }, record.cacheFlush);
-      if (record.ttl === 0) continue; // goodbye (RFC 6762 §10.1)
-      this.#add(iface, address, record.ttl, spec.name.qname);
+      // RFC 6762 §6.7: an answer to a one-shot query carries at most 10 s; a larger TTL is capped
+      const ttl = Math.min(record.ttl, LEGACY_UNICAST_MAX_TTL);
+      cache?.add(iface.name, spec.name.key, { address, name: spec.name.qname, type, ttl }, record.cacheFlush);
+      if (ttl === 0) continue; // goodbye (RFC 6762 §10.1)
+      this.#add(iface, address, ttl, spec.name.qname);
+      if (!hasIPv6Leg || type === 'A') this.#heardType(iface.name, type);
       useful = true;
     }
     if (!useful) return;
@@ -286,10 +308,16 @@ export class MdnsQuery implements ClockJob {
     }
   }
 
-  /** Reports whether `iface` has a result of every requested type (cached or received). */
+  #heardType(iface: string, type: 'A' | 'AAAA'): void {
+    let set = this.#typesHeard.get(iface);
+    if (set === undefined) this.#typesHeard.set(iface, (set = new Set()));
+    set.add(type);
+  }
+
+  /** Reports whether `iface` has a result of every requested type that counts (see #typesHeard). */
   #hasEveryType(iface: InterfaceInfo): boolean {
-    const list = this.#results.get(iface.name);
-    return list !== undefined && this.#spec.types.every((type) => hasType(list, type));
+    const set = this.#typesHeard.get(iface.name);
+    return set !== undefined && this.#spec.types.every((type) => set.has(type));
   }
 
   onLegError(leg: Leg, error: Error): void {

@@ -100,7 +100,7 @@ export class RecordStore<D> {
       return 'refreshed';
     }
     if (set.records.size >= this.#maxPerSet) {
-      this.#purge(key, set, now);
+      this.#purge(key, set, now, false);
       if (set.records.size >= this.#maxPerSet) return 'dropped';
     }
     set.records.set(id, { data, id, name, ttl, received: now, expires: now + ttl * 1000 });
@@ -155,14 +155,15 @@ export class RecordStore<D> {
     this.#size = 0;
   }
 
-  #purge(key: string, set: RecordSet<D>, now: number): void {
+  /** Drops the expired records of a set, and the set itself once empty unless `dropEmpty` is false (an add is under way). */
+  #purge(key: string, set: RecordSet<D>, now: number, dropEmpty = true): void {
     for (const [id, r] of set.records) {
       if (r.expires <= now) {
         set.records.delete(id);
         this.#size -= 1;
       }
     }
-    if (set.records.size === 0) this.#sets.delete(key);
+    if (dropEmpty && set.records.size === 0) this.#sets.delete(key);
   }
 
   /** Drops the least recently changed sets (never `keep`, the one just added to) until under the bound. */

@@ -5,6 +5,8 @@ import { ScopedAddress } from '../../src/addr/index.js';
 import type { InterfaceInfo } from '../../src/iface/index.js';
 import { MdnsCache } from '../../src/dns/index.js';
 import { planFromCache } from '../../src/dns/cache.js';
+import { RecordStore } from '../../src/dns/record-store.js';
+import fc from 'fast-check';
 import { isOnLink, isOnLinkOnly } from '../../src/dns/onlink.js';
 
 const A = (t: string) => ScopedAddress.parse(t);
@@ -55,6 +57,70 @@ describe('MdnsCache', () => {
     assert.equal(cache.get('eth0', 'h999.local', 'AAAA').length, 1, 'the newest stays');
     cache.clear();
     assert.equal(cache.size, 0);
+  });
+});
+
+describe('the record store under the caches: bounded sets, capped TTLs, constant-time adds', () => {
+  test('a TTL beyond 75 minutes is stored as 75 minutes (RFC 6762 §10)', () => {
+    let now = 0;
+    const cache = new MdnsCache({ now: () => now });
+    cache.add('eth0', 'h.local', { address: A('fe80::1%eth0'), name: 'h.local', type: 'AAAA', ttl: 0x7fffffff });
+    const [r] = cache.get('eth0', 'h.local', 'AAAA');
+    assert.equal(r?.ttl, 4500);
+    now += 4500 * 1000;
+    assert.equal(cache.get('eth0', 'h.local', 'AAAA').length, 0, 'gone after 75 minutes');
+  });
+
+  test('at most 32 records per (interface, name, type); newcomers beyond that are dropped, not the records learned first', () => {
+    const cache = new MdnsCache({ maxRecords: 100_000 });
+    for (let i = 1; i <= 100; i++) cache.add('eth0', 'h.local', { address: A(`fe80::${i.toString(16)}%eth0`), name: 'h.local', type: 'AAAA', ttl: 120 });
+    const kept = cache.get('eth0', 'h.local', 'AAAA').map((r) => r.address.toString());
+    assert.equal(kept.length, 32);
+    assert.equal(kept[0], 'fe80::1%eth0');
+    assert.equal(cache.size, 32);
+    cache.add('eth0', 'h.local', { address: A('fe80::1%eth0'), name: 'h.local', type: 'AAAA', ttl: 120 });
+    assert.equal(cache.size, 32, 'the same record again is a refresh, not a new one');
+  });
+
+  test('a set full of expired records makes room again', () => {
+    let now = 0;
+    const store = new RecordStore<number>({ maxPerSet: 2, now: () => now });
+    assert.equal(store.add('k', 'a', 'n', 1, 1, false), 'new');
+    assert.equal(store.add('k', 'b', 'n', 2, 1, false), 'new');
+    assert.equal(store.add('k', 'c', 'n', 3, 1, false), 'dropped');
+    now += 1001;
+    assert.equal(store.add('k', 'c', 'n', 3, 1, false), 'new');
+    assert.deepEqual(store.get('k').map((r) => r.data), [3]);
+    assert.equal(store.size, 1);
+  });
+
+  test('goodbye and refresh outcomes (what the browser turns into events)', () => {
+    const store = new RecordStore<number>();
+    assert.equal(store.add('k', 'a', 'n', 1, 0, false), 'dropped', 'a goodbye for a record never seen');
+    assert.equal(store.add('k', 'a', 'n', 1, 10, false), 'new');
+    assert.equal(store.add('k', 'a', 'n', 1, 10, false), 'refreshed');
+    assert.equal(store.add('k', 'a', 'n', 1, 0, false), 'goodbye');
+    assert.deepEqual(store.get('k'), []);
+    assert.equal(store.add('k', 'a', 'n', 1, 10, false), 'refreshed', 'back within the second');
+  });
+
+  test('property: whatever is added, no set exceeds maxPerSet and the store never exceeds maxRecords', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 50 }), fc.boolean(), fc.integer({ min: 0, max: 3000 })), { maxLength: 400 }),
+        (ops) => {
+          let now = 0;
+          const store = new RecordStore<number>({ maxRecords: 100, maxPerSet: 8, now: () => now });
+          for (const [set, id, ttl, flush, dt] of ops) {
+            now += dt;
+            store.add(`s${set}`, `r${id}`, 'n', id, ttl, flush);
+            assert.ok(store.size <= 100, `size ${store.size}`);
+          }
+          for (let set = 0; set <= 20; set++) assert.ok(store.get(`s${set}`).length <= 8);
+        },
+      ),
+      { numRuns: Number(process.env.FE80_FC_RUNS ?? 300), seed: Number(process.env.FE80_FC_SEED ?? 6762) },
+    );
   });
 });
 
