@@ -108,7 +108,7 @@ describe('mDNS parsers under arbitrary input (fast-check, fixed seed)', () => {
           .decode(p.buf)
           .answers!.concat(dnsPacket.decode(p.buf).additionals ?? [])
           .filter((x) => x.type === 'A' || x.type === 'AAAA')
-          .map((x) => `${x.type} ${nameKey(x.name)} ${x.ttl! > 0x7fffffff ? 0 : x.ttl} ${x.flush === true}`);
+          .map((x) => `${x.type} ${nameKey(x.name)} ${x.ttl! > 0x7fffffff ? 0 : x.ttl} ${(x as { flush?: boolean }).flush === true}`);
         assert.equal(got.length, want.length);
         assert.deepEqual(got, expected);
       }),
