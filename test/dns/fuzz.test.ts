@@ -108,7 +108,8 @@ describe('mDNS parsers under arbitrary input (fast-check, fixed seed)', () => {
           .decode(p.buf)
           .answers!.concat(dnsPacket.decode(p.buf).additionals ?? [])
           .filter((x) => x.type === 'A' || x.type === 'AAAA')
-          .map((x) => `${x.type} ${nameKey(x.name)} ${x.ttl! > 0x7fffffff ? 0 : x.ttl} ${(x as { flush?: boolean }).flush === true}`);
+          .map((x) => x as { type: string; name: string; ttl: number; flush?: boolean })
+          .map((x) => `${x.type} ${nameKey(x.name)} ${x.ttl > 0x7fffffff ? 0 : x.ttl} ${x.flush === true}`);
         assert.equal(got.length, want.length);
         assert.deepEqual(got, expected);
       }),
