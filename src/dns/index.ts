@@ -7,3 +7,5 @@ export { MdnsCache, mdnsCache } from './cache.js';
 export type { CachedRecord, MdnsCacheOptions } from './cache.js';
 export { isLocalName } from './names.js';
 export { closeMdnsSockets, openMdnsSockets } from './socket-pool.js';
+export { browseServices, collectServices, ServiceBrowser } from './browse.js';
+export type { BrowseServicesOptions, CollectServicesOptions, BrowsedService, BrowseEvent, BrowseStats, LostReason, ServiceAddress } from './browse.js';

@@ -63,9 +63,10 @@ export class RecordStore<D> {
    * the record expire one second later and meanwhile it is no longer returned. `cacheFlush`
    * (§10.2) makes records of the set received more than one second ago expire one second later
    * (and no longer be returned); it is applied once per set per packet, so a packet full of
-   * cache-flush records walks each (bounded) set once.
+   * cache-flush records walks each (bounded) set once. `limit` overrides `maxPerSet` for this set
+   * (a DNS-SD type's PTR set lists every instance of the type).
    */
-  add(key: string, id: string, name: string, data: D, ttl: number, cacheFlush: boolean): AddOutcome {
+  add(key: string, id: string, name: string, data: D, ttl: number, cacheFlush: boolean, limit = this.#maxPerSet): AddOutcome {
     const now = this.#now();
     let set = this.#sets.get(key);
     if (set === undefined) {
@@ -99,9 +100,9 @@ export class RecordStore<D> {
       old.expires = now + ttl * 1000;
       return 'refreshed';
     }
-    if (set.records.size >= this.#maxPerSet) {
+    if (set.records.size >= limit) {
       this.#purge(key, set, now, false);
-      if (set.records.size >= this.#maxPerSet) return 'dropped';
+      if (set.records.size >= limit) return 'dropped';
     }
     set.records.set(id, { data, id, name, ttl, received: now, expires: now + ttl * 1000 });
     this.#size += 1;

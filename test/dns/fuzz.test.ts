@@ -11,6 +11,8 @@ import { Fe80Error } from '../../src/errors.js';
 import { encodeName, parseResponse, TYPE_A, TYPE_AAAA, type ParseResult } from '../../src/dns/packet.js';
 import { nameKey, normalizeName } from '../../src/dns/names.js';
 import { MAX_PER_SET } from '../../src/dns/limits.js';
+import { encodeQueries, nameKeyOf, parseMessage, readName, type KnownRecord, type ParsedMessage } from '../../src/dns/message.js';
+import { parseServiceType, parseTxt, ptrOwner, splitInstance } from '../../src/dns/service-name.js';
 
 const RUNS = Number(process.env.FE80_FC_RUNS ?? 1000);
 const SEED = Number(process.env.FE80_FC_SEED ?? 6762);
@@ -140,6 +142,84 @@ describe('mDNS parsers under arbitrary input (fast-check, fixed seed)', () => {
           assert.equal(typeof n, 'string');
           assert.ok(Buffer.byteLength(n) <= 253);
           assert.doesNotThrow(() => encodeName(nameKey(n)));
+        } catch (error) {
+          assert.ok(error instanceof Fe80Error, String(error));
+        }
+      }),
+      params,
+    );
+  });
+
+  test('parseMessage (the browser\'s parser) never throws; its records are well formed and capped per (name, type)', () => {
+    fc.assert(
+      fc.property(anyInput, (b) => {
+        const m: ParsedMessage = parseMessage(b);
+        if (!m.ok) return void assert.equal(typeof m.reason, 'string');
+        const perSet = new Map<string, number>();
+        for (const r of m.records) {
+          assert.ok(r.ttl >= 0 && r.ttl <= 0x7fffffff);
+          assert.equal(r.key, nameKeyOf(r.name));
+          assert.ok(r.name.reduce((n, l) => n + Buffer.byteLength(l) + 1, 1) <= 255 * 3, 'decoded names stay small');
+          if (r.data.type === 'A') assert.equal(r.data.bytes.length, 4);
+          if (r.data.type === 'AAAA') assert.equal(r.data.bytes.length, 16);
+          const d = r.data;
+          if (d.type === 'TXT') assert.doesNotThrow(() => parseTxt(d.strings));
+          if (d.type === 'PTR') {
+            assert.doesNotThrow(() => ptrOwner(r.name));
+            assert.doesNotThrow(() => splitInstance(d.target));
+          }
+          const k = `${r.data.type} ${r.key}`;
+          perSet.set(k, (perSet.get(k) ?? 0) + 1);
+        }
+        for (const [k, n] of perSet) assert.ok(n <= (k.startsWith('PTR') ? 1024 : MAX_PER_SET), `${n} for ${k}`);
+      }),
+      params,
+    );
+  });
+
+  test('readName on arbitrary bytes at any offset returns labels or throws an Error (never loops)', () => {
+    fc.assert(
+      fc.property(anyInput, fc.nat(), (b, at) => {
+        try {
+          const r = readName(b, b.length === 0 ? 0 : at % b.length);
+          assert.ok(r.end <= b.length);
+          assert.ok(r.labels.length <= 128);
+        } catch (error) {
+          assert.ok(error instanceof Error);
+        }
+      }),
+      params,
+    );
+  });
+
+  test('encodeQueries -> parseMessage round trip: every known answer comes back with its labels (dots and UTF-8 in labels kept)', () => {
+    const anyLabel = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).filter((l) => Buffer.byteLength(l) <= 63);
+    const labels = fc.tuple(anyLabel, fc.constantFrom('_http', '_ipp', '_matterc'), fc.constantFrom('_tcp', '_udp')).map(([i, t, p]) => [i, t, p, 'local']);
+    fc.assert(
+      fc.property(fc.array(labels, { maxLength: 60 }), fc.integer({ min: 512, max: 9000 }), (targets, max) => {
+        const known: KnownRecord[] = targets.map((t) => ({ name: ['_x', '_tcp', 'local'], ttl: 100, data: { type: 'PTR', target: t } }));
+        const packets = encodeQueries([{ questions: [{ name: ['_x', '_tcp', 'local'], type: 'PTR' }], known }], max);
+        const back: string[] = [];
+        for (const p of packets) {
+          assert.ok(p.length <= max, `${p.length} > ${max}`);
+          const m = parseMessage(p);
+          assert.ok(m.ok && !m.response);
+          if (m.ok) for (const r of m.records) if (r.data.type === 'PTR') back.push(JSON.stringify(r.data.target));
+        }
+        assert.deepEqual(back, targets.map((t) => JSON.stringify(t)));
+      }),
+      params,
+    );
+  });
+
+  test('parseServiceType returns a type or throws Fe80Error, and what it returns reads back as a PTR owner', () => {
+    const piece = fc.oneof(fc.constantFrom('_http', '_tcp', '_udp', '_sub', 'local', '_L840', '_matterc', ''), fc.string({ maxLength: 18 }));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }).map((p) => p.join('.')), (text) => {
+        try {
+          const t = parseServiceType(text);
+          const owner = ptrOwner(t.query);
+          assert.ok(owner !== undefined && owner.kind !== 'services' && owner.type.toLowerCase() === t.type.toLowerCase(), JSON.stringify({ text, t, owner }));
         } catch (error) {
           assert.ok(error instanceof Fe80Error, String(error));
         }
