@@ -297,7 +297,10 @@ export class ServiceBrowser implements ListenerUser, ClockJob, AsyncIterable<Bro
   tick(now: number): void {
     if (this.#closed) return;
     const wall = Date.now();
-    if (now >= this.#heartbeat - 1) this.#heartbeat = now + HEARTBEAT;
+    if (now >= this.#heartbeat - 1) {
+      this.#heartbeat = now + HEARTBEAT;
+      this.#checkInterfaces();
+    }
     // expired facts, and services whose resolveTimeout has passed, are looked at again
     for (const s of this.#services.values()) {
       if (s.nextExpiry <= wall || (s.reported === undefined && wall >= s.firstSeen + this.#spec.resolveTimeout)) this.#dirty.add(s);
@@ -402,31 +405,56 @@ export class ServiceBrowser implements ListenerUser, ClockJob, AsyncIterable<Bro
     if (this.#closed) return;
     if (error === null || error === undefined) {
       leg.failed = false;
-      if (iface.down) {
-        // the interface is back: join again (a link that was deleted lost its membership) and ask soon
-        iface.down = false;
-        try {
-          listener.socket(leg.family)?.rejoin(leg.member);
-        } catch {
-          // not usable yet; the next send tells
-        }
-        const now = performance.now();
-        for (const q of this.#questions) {
-          if (q.iface === iface) {
-            q.interval = FIRST_INTERVAL;
-            q.nextAt = Math.min(q.nextAt, now + jitter(20, 120));
-          }
-        }
-        this.#arm();
-      }
+      if (iface.down && this.#usable(iface)) this.#up(iface);
       return;
     }
     if (isStaleInterfaceError(error)) this.#spec.reg.invalidate();
     leg.failed = true;
-    if (iface.down || iface.legs.some((l) => !l.failed)) return;
+    if (iface.legs.every((l) => l.failed)) this.#down(iface);
+  }
+
+  /** Reports whether the registry (at its own refresh pace) has the interface up with what its legs need. */
+  #usable(iface: IfaceState): boolean {
+    const info = this.#spec.reg.get(iface.info.name);
+    if (info === undefined || !info.up) return false;
+    return iface.legs.some((l) => (l.family === 6 ? info.linkLocal !== undefined : ipv4Of(info)?.address === l.via));
+  }
+
+  /** Once a heartbeat: an interface the registry reports gone or down is down (its services lost at once), and back when it is back. */
+  #checkInterfaces(): void {
+    for (const iface of this.#ifaces) {
+      const usable = this.#usable(iface);
+      if (!usable && !iface.down) this.#down(iface);
+      else if (usable && iface.down) this.#up(iface);
+    }
+  }
+
+  #down(iface: IfaceState): void {
+    if (iface.down) return;
     iface.down = true;
     // the link is gone or down: what was heard on it cannot be reached now (reported lost at once)
     for (const s of [...this.#services.values()]) if (s.iface === iface) this.#drop(s, 'interface');
+  }
+
+  /** The interface is back: join again (a link that was deleted lost its membership) and ask soon. */
+  #up(iface: IfaceState): void {
+    iface.down = false;
+    for (const leg of iface.legs) {
+      leg.failed = false;
+      try {
+        listener.socket(leg.family)?.rejoin(leg.member);
+      } catch {
+        // not usable yet; the next send or heartbeat tells
+      }
+    }
+    const now = performance.now();
+    for (const q of this.#questions) {
+      if (q.iface === iface) {
+        q.interval = FIRST_INTERVAL;
+        q.nextAt = Math.min(q.nextAt, now + jitter(20, 120));
+      }
+    }
+    this.#arm();
   }
 
   // ------------------------------------------------------------------ receiving

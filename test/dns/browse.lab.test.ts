@@ -78,6 +78,28 @@ describe('DNS-SD browsing (browseServices)', { concurrency: true }, () => {
   );
 
   labTest(
+    'our own link goes down: its services are lost (reason interface) and found again when it is back',
+    async (lab, t) => {
+      const client = await lab.namespace('client');
+      const peer = await lab.namespace('peer');
+      const link = await lab.link(client, peer);
+      const name = `Flappy ${unique('f')}`;
+      await startAvahi(peer, { hostName: unique('flap'), interfaces: [link.b.name], services: [{ name, type: '_http._tcp', port: 80 }] });
+      const run = startBrowse(client, { types: ['_http._tcp'] }, 40_000);
+      await run.waitFor(isFound(name, link.a.name));
+      await link.setUp('a', false);
+      const lost = await run.waitFor((e) => e.type === 'lost' && e.service.instance === name);
+      assert.equal(lost.reason, 'interface');
+      await link.setUp('a', true);
+      const again = await run.waitFor((e) => e.type === 'found' && e.service.instance === name && e.at > lost.at, 30_000);
+      assert.equal(again.service.interface, link.a.name);
+      t.diagnostic(`lost ${lost.at - run.events[0]!.at} ms after found; found again ${again.at - lost.at} ms after lost`);
+      run.child.kill('SIGTERM');
+    },
+    { timeout: 90_000 },
+  );
+
+  labTest(
     'Matter: a commissionable node found through its subtype, an operational one through its type',
     async (lab) => {
       const client = await lab.namespace('client');
