@@ -8,10 +8,13 @@ import { Fe80Error } from '../errors.js';
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
   connect: { summary: 'open a TCP/TLS connection to a scoped endpoint, like nc (stdin/stdout)', load: () => import('./commands/connect.js') },
   fetch: { summary: 'HTTP(S) request to a zoned or .local URL, like a small curl', load: () => import('./commands/fetch.js') },
+  gateway: { summary: 'run the gateway: link-local devices\' web pages in any browser, with a landing page', load: () => import('./commands/gateway.js') },
   ifindex: { summary: 'print the index of each interface name (the seed\'s ifix)', load: () => import('./commands/ifindex.js') },
   ifname: { summary: 'print the name of each interface index', load: () => import('./commands/ifname.js') },
   interfaces: { summary: 'list interfaces with index, state and link-local addresses', load: () => import('./commands/interfaces.js') },
+  lab: { summary: 'lab up|down: simulated link-local devices on virtual links to try fe80 on (root, Linux)', load: () => import('./commands/lab.js') },
   listen: { summary: 'accept TCP connections on a scoped endpoint or interface, like nc -l', load: () => import('./commands/listen.js') },
+  open: { summary: 'open a link-local device\'s web page in the browser through a local gateway', load: () => import('./commands/open.js') },
   parse: { summary: 'validate and canonicalise addresses, endpoints and URLs', load: () => import('./commands/parse.js') },
   resolve: { summary: 'resolve a .local name with mDNS; print each scoped address and its interface', load: () => import('./commands/resolve.js') },
 };

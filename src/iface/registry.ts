@@ -10,6 +10,8 @@ import { MAX_ZONE_INDEX, assertZoneIndex, assertZoneName, parseZoneIndex, type N
 
 export const DEFAULT_MAX_AGE = 5000;
 const LISTED_IN_ERRORS = 32;
+/** ms within which `recheck()` trusts the last read. */
+const RECHECK_INTERVAL = 100;
 
 /** The Linux backend on linux (sysfs + procfs), the portable one (os.networkInterfaces()) elsewhere. */
 export function defaultBackend(platform: NodeJS.Platform = process.platform): RegistryBackend {
@@ -119,6 +121,17 @@ export class InterfaceRegistry {
     this.#byIndex = byIndex;
     this.#loaded = true;
     this.#loadedAt = this.#now();
+  }
+
+  /**
+   * Re-reads the backend now, unless it was read within the last RECHECK_INTERVAL ms (so a flood
+   * of callers costs one read); true when it re-read. For callers about to report an entry as
+   * down or without a link-local address: the interface may have recovered since the last read.
+   */
+  recheck(): boolean {
+    if (this.#loaded && this.#now() - this.#loadedAt < RECHECK_INTERVAL) return false;
+    this.refresh();
+    return true;
   }
 
   /** The next lookup re-reads the backend. Call after ENODEV / EADDRNOTAVAIL / EINVAL on a scoped socket. */
