@@ -6,6 +6,8 @@ import dnsPacket from 'dns-packet';
 import { encodeQueries, nameText, parseMessage, readName, type KnownRecord } from '../../src/dns/message.js';
 import { parseServiceType, parseTxt, ptrOwner, splitInstance } from '../../src/dns/service-name.js';
 import { EventQueue, type KeyedEvent } from '../../src/dns/event-queue.js';
+import { browseServices, collectServices } from '../../src/dns/index.js';
+import { fakeRegistry, nic } from '../helpers/fake-registry.js';
 
 describe('message codec', () => {
   test('PTR, SRV, TXT, A and AAAA of a DNS-SD answer, names as labels (a dot inside an instance stays inside)', () => {
@@ -161,5 +163,30 @@ describe('EventQueue: one pending event per service, merged', () => {
     await q.return();
     assert.equal(stopped, 1);
     assert.deepEqual(await q.next(), { value: undefined, done: true });
+  });
+});
+
+describe('browseServices / collectServices: options are checked before any socket', () => {
+  // no interface of this registry can send anything: every case must throw before trying
+  const registry = fakeRegistry([nic('lo', 1, true, ['127.0.0.1', '::1']), nic('eth9', 2, false, ['fe80::1'])]);
+  const cases: { name: string; options: object; code: string; message?: RegExp }[] = [
+    { name: 'a type that is not a service type', options: { types: ['http'] }, code: 'ERR_INVALID_ARGUMENT', message: /service type "http"/ },
+    { name: 'an empty type list', options: { types: [] }, code: 'ERR_INVALID_ARGUMENT' },
+    { name: 'a transport that does not exist', options: { transport: 'udp' }, code: 'ERR_INVALID_ARGUMENT' },
+    { name: 'maxServices 0', options: { maxServices: 0 }, code: 'ERR_INVALID_ARGUMENT' },
+    { name: 'a negative resolveTimeout', options: { resolveTimeout: -1 }, code: 'ERR_INVALID_ARGUMENT' },
+    { name: 'an aborted signal', options: { signal: AbortSignal.abort() }, code: 'ERR_ABORTED' },
+    { name: 'an unknown interface', options: { interfaces: ['nope0'] }, code: 'ERR_UNKNOWN_INTERFACE' },
+    { name: 'a down interface', options: { interfaces: ['eth9'] }, code: 'ERR_INTERFACE_DOWN' },
+    { name: 'no candidate at all', options: {}, code: 'ERR_NOT_FOUND' },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      assert.throws(() => browseServices({ registry, ...c.options }), (e: { code?: string; message?: string }) => e.code === c.code && (c.message === undefined || c.message.test(e.message ?? '')));
+      await assert.rejects(collectServices({ registry, ...c.options }), { code: c.code });
+    });
+  }
+  test('collectServices checks its duration', async () => {
+    await assert.rejects(collectServices({ registry, duration: 0 }), { code: 'ERR_INVALID_ARGUMENT' });
   });
 });
