@@ -1,5 +1,5 @@
 // fe80 names: a scope-keeping drop-in for dns.lookup, a one-shot mDNS resolver (RFC 6762) and DNS-SD browsing (RFC 6763).
-export { lookup, lookupAsync, createLookup } from './lookup.js';
+export { lookup, createLookup } from './lookup.js';
 export type { Fe80Lookup, CreateLookupOptions, LookupCallOptions, LookupAddress, LookupCallback, ResultOrder } from './lookup.js';
 export { resolveMdns } from './mdns.js';
 export type { MdnsResult, ResolveMdnsOptions } from './mdns.js';
