@@ -2,12 +2,11 @@
 // machine: _services._dns-sd._udp.local, PTR -> SRV/TXT -> AAAA/A, known-answer suppression and
 // back-off, goodbyes) belongs to src/dns, not here: this file only turns what a browser reports
 // into observations.
-//
-// ADAPTER POINT: `DnsSdBrowse` is the shape expected, structurally the one of src/dns's
-// `browseServices()` (found/updated/lost events of services attributed to the interface they
-// were heard on). `defaultBrowse` is undefined until that browser is in the tree; then it is
-//   ({ interfaces, signal, registry }) => browseServices({ interfaces, signal, registry })
+// `DnsSdBrowse` is the shape read, structurally the one of src/dns's `browseServices()`
+// (found/updated/lost events of services attributed to the interface they were heard on); a
+// test may pass another one as `options.browse`.
 import type { ScopedAddress } from '../../addr/index.js';
+import { browseServices } from '../../dns/index.js';
 import type { InterfaceRegistry } from '../../iface/index.js';
 import type { Observation } from '../devices.js';
 import type { LostReason } from '../types.js';
@@ -38,10 +37,10 @@ export type DnsSdEvent =
 /** Browses every service type on `interfaces` until `signal` aborts (it may end by throwing then). */
 export type DnsSdBrowse = (options: { interfaces: readonly string[]; signal: AbortSignal; registry: InterfaceRegistry }) => AsyncIterable<DnsSdEvent>;
 
-/** The browser used when none is passed (`options.browse`): src/dns's, once there is one. */
-export const defaultBrowse: DnsSdBrowse | undefined = undefined;
+/** The browser used when none is passed (`options.browse`): src/dns's zoned RFC 6763 browser. */
+export const defaultBrowse: DnsSdBrowse | undefined = ({ interfaces, signal, registry }) => browseServices({ interfaces, signal, registry });
 
-const NO_BROWSER = 'DNS-SD browsing is not available in this build (no zoned RFC 6763 browser in src/dns yet)';
+const NO_BROWSER = 'no DNS-SD browser was given';
 /** the browser says when a service goes (goodbye, TTL): facts hold until then, at most RFC 6762's 75 min */
 const HOLD = 75 * 60_000;
 const REASONS: Readonly<Record<string, LostReason>> = { goodbye: 'goodbye', expired: 'expired', interface: 'link-down' };
