@@ -6,6 +6,7 @@
 import { ScopedAddress } from '../addr/index.js';
 import { Fe80Error, quote } from '../errors.js';
 import { isDefaultZone, registry as defaultRegistry, type InterfaceInfo, type InterfaceRegistry } from '../iface/index.js';
+import { BoundedMap } from '../bounded-map.js';
 import { invalid } from '../validate.js';
 import { addressForm, conflictAdvice, zoneAdvice, type Operation, type TargetForm } from './advice.js';
 import { allowedSet, checkAllowed, listed, outsideAllowed, uncheckable, type AllowedSet } from './allowed.js';
@@ -99,6 +100,21 @@ function candidate(address: ScopedAddress, info: InterfaceInfo, reg: InterfaceRe
   };
 }
 
+/**
+ * 'auto' over every candidate, remembered per interface table (the candidate list is one frozen
+ * array until the table changes) and address: a program that races the same address again
+ * does not rebuild the zoned addresses and platform zones each time.
+ */
+const autoCache = new WeakMap<readonly InterfaceInfo[], BoundedMap<string, readonly ZoneCandidate[]>>();
+
+function autoCandidates(bare: ScopedAddress, reg: InterfaceRegistry, platform: NodeJS.Platform | undefined): readonly ZoneCandidate[] {
+  const infos = reg.candidateList();
+  let byAddress = autoCache.get(infos);
+  if (byAddress === undefined) autoCache.set(infos, (byAddress = new BoundedMap(64)));
+  const key = platform === undefined ? bare.address : `${platform} ${bare.address}`;
+  return byAddress.getOrSet(key, () => Object.freeze(infos.map((info) => Object.freeze(candidate(bare, info, reg, platform, 'auto')))));
+}
+
 const defaultNeighbours = (address: ScopedAddress): readonly NeighbourHit[] => neighbourTable.lookup(address);
 
 /**
@@ -106,14 +122,19 @@ const defaultNeighbours = (address: ScopedAddress): readonly NeighbourHit[] => n
  * (REACHABLE, STALE, DELAY, PROBE) on exactly one candidate interface is tried there first. The
  * racer gives it a head start; the others follow, so a stale entry costs one attempt delay.
  */
-function hinted(out: ZoneCandidate[], address: ScopedAddress, request: ZoneRequest): ZoneCandidate[] {
+function hinted(out: readonly ZoneCandidate[], address: ScopedAddress, request: ZoneRequest): ZoneCandidate[] {
   const lookup = request.neighbours === undefined ? defaultNeighbours : request.neighbours;
-  if (lookup === false) return out;
-  const names = new Set(lookup(address).map((h) => h.interface));
-  const known = out.filter((c) => c.interface !== undefined && names.has(c.interface.name));
-  if (known.length !== 1) return out;
-  const first = { ...(known[0] as ZoneCandidate), chosenBy: 'neighbour' as const };
-  return [first, ...out.filter((c) => c !== known[0])];
+  if (lookup === false) return [...out];
+  const hits = lookup(address);
+  if (hits.length === 0) return [...out];
+  let known: ZoneCandidate | undefined;
+  for (const c of out) {
+    if (c.interface === undefined || !hits.some((h) => h.interface === (c.interface as InterfaceInfo).name)) continue;
+    if (known !== undefined) return [...out]; // known on two links: no hint
+    known = c;
+  }
+  if (known === undefined) return [...out];
+  return [{ ...known, chosenBy: 'neighbour' }, ...out.filter((c) => c !== known)];
 }
 
 function checkAllowedInterface(info: InterfaceInfo, address: ScopedAddress, allowed: AllowedSet): void {
@@ -195,10 +216,9 @@ export function decide(
     return [{ address: bare, host: bare.address, interface: undefined, chosenBy: 'none' }];
   }
   if (policy.kind === 'auto') {
-    const infos = reg.candidates().filter((i) => allowed === undefined || allowed.has(i.name));
-    if (infos.length === 0) throw zoneRequired(bare, reg, request, []);
-    const out = infos.map((info) => candidate(bare, info, reg, platform, 'auto'));
-    return out.length > 1 && address.isLinkLocalUnicast() ? hinted(out, bare, request) : out;
+    const out = allowed === undefined ? autoCandidates(bare, reg, platform) : reg.candidates().filter((i) => allowed.has(i.name)).map((info) => candidate(bare, info, reg, platform, 'auto'));
+    if (out.length === 0) throw zoneRequired(bare, reg, request, []);
+    return out.length > 1 && address.isLinkLocalUnicast() ? hinted(out, bare, request) : [...out];
   }
   if (policy.kind === 'list') {
     const seen = new Set<number | string>();
