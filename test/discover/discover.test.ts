@@ -51,11 +51,14 @@ describe('discover: options', () => {
     assert.deepEqual(d.interfaces(), ['eth1', 'eth2']);
     return d.finished;
   });
-  test('without a browser the DNS-SD source says why it did not run', async () => {
-    const r = await discoverAll({ registry, sources: ['dnssd'], timeout: 20 });
+  test('a browser that cannot run (port 5353 taken, no interface): the DNS-SD source says why', async () => {
+    const browse = () => ({
+      [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(Object.assign(new Error('cannot bind port 5353: EADDRINUSE'), { code: 'ERR_MDNS' })) }),
+    });
+    const r = await discoverAll({ registry, sources: ['dnssd'], timeout: 20, browse } as never);
     assert.deepEqual(r.devices, []);
-    assert.equal(r.sources[0]?.state, 'skipped');
-    assert.match(r.sources[0]?.reason ?? '', /DNS-SD browsing is not available/);
+    assert.equal(r.sources[0]?.state, 'failed');
+    assert.match(r.sources[0]?.reason ?? '', /5353/);
   });
 });
 
