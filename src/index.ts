@@ -101,5 +101,5 @@ export type {
 } from './discover/index.js';
 
 // the browser gateway
-export { createGateway } from './gateway/index.js';
+export { createGateway, discoveredDevices, findDevice } from './gateway/index.js';
 export type { Gateway, GatewayOptions, GatewayDevice, GatewayDeviceSpec, DeviceEvent, DeviceSource, DeviceTlsOptions, CertificateInfo, Trust, DeviceTarget } from './gateway/index.js';

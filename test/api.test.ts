@@ -6,7 +6,7 @@ import { test } from 'node:test';
 const FE80 = [
   'ERROR_CODES', 'Endpoint', 'Fe80ConnectError', 'Fe80Error', 'InterfaceRegistry', 'ScopedAddress', 'bindUdp', 'browseServices',
   'collectServices', 'connect', 'connectTLS', 'createAgent', 'createDispatcher', 'createGateway', 'createLookup', 'createServer',
-  'discover', 'discoverAll', 'fetch', 'indexToName', 'isFe80Error', 'isLocalName', 'listInterfaces', 'listen', 'lookup',
+  'discover', 'discoverAll', 'discoveredDevices', 'findDevice', 'fetch', 'indexToName', 'isFe80Error', 'isLocalName', 'listInterfaces', 'listen', 'lookup',
   'lookupNeighbour', 'macVendor', 'messageFor', 'nameToIndex', 'parseUrl', 'registry', 'resolveInterface', 'resolveMdns',
   'resolveZones', 'toPlatformZone', 'watchInterfaces',
 ];
