@@ -51,7 +51,7 @@ export async function fetch(input: string | URL | Request, init?: Fe80FetchInit 
   const mode = redirect ?? request?.redirect ?? 'follow';
 
   let arrival: Arrival | undefined;
-  const send = (target: HttpTarget, hopInput: URL | Request, hopInit: RequestInit): Promise<Response> => {
+  const send = (target: HttpTarget, hopInput: string | Request, hopInit: RequestInit): Promise<Response> => {
     const pool = pools.select(target.policy);
     // only when a redirect may need it, and the zone alone does not tell (a name, a raced list)
     arrival = mode === 'follow' && target.linkFromSocket ? { interface: undefined } : undefined;
@@ -66,7 +66,8 @@ export async function fetch(input: string | URL | Request, init?: Fe80FetchInit 
   try {
     target = resolveTarget(request === undefined ? (input as string | URL) : request.url, options);
     const first = await replayableRequest(request, rest, mode);
-    let response = await send(target, first.input ?? target.url, rest);
+    // the URL as text: fetch parses a URL object again from its string, which costs more than the string itself
+    let response = await send(target, first.input ?? target.url.href, rest);
     let method = rest.method ?? request?.method ?? 'GET';
     let body = rest.body !== undefined ? rest.body : first.body;
     let headers: Headers | undefined;
@@ -90,7 +91,7 @@ export async function fetch(input: string | URL | Request, init?: Fe80FetchInit 
       }
       if (!sameOrigin(target, next)) dropCredentialHeaders(headers);
       target = next;
-      response = await send(target, target.url, { ...rest, method, headers, body });
+      response = await send(target, target.url.href, { ...rest, method, headers, body });
     }
   } catch (error) {
     if (signal?.aborted === true || request?.signal.aborted === true) throw error;
