@@ -102,6 +102,8 @@ function zoneRequired(error: Fe80Error, ctx: MessageContext, reg: InterfaceRegis
 function unknownInterface(error: Fe80Error, reg: InterfaceRegistry): string {
   const all = allInterfaces(reg);
   const typed = error.input ?? '';
+  // an index: the library's message lists the indexes that exist
+  if (/^\d+$/.test(typed)) return scrub(error.message);
   const guess = closest(typed, all.map((i) => i.name));
   const head = error.message.replace(/; have: .*$/s, '');
   const mean = guess === undefined ? '' : `; did you mean ${guess}?`;
@@ -171,13 +173,13 @@ function hintText(hint: string, reg: InterfaceRegistry): string {
 /** The option that sets the limit an ERR_TIMEOUT ran into, per command. */
 const TIMEOUT_FLAGS: Record<string, string> = { fetch: '--connect-timeout SECS or -m SECS', connect: '-w SECS', resolve: '--timeout MS' };
 
-/** The error's message and hint for a terminal, without the `[CODE]` (main adds it). */
-export function cliMessage(error: Fe80Error, ctx: MessageContext): string {
+/** The error's message and its hint (separately), in CLI words. */
+export function cliParts(error: Fe80Error, ctx: MessageContext): { message: string; hint: string | undefined } {
   const reg = ctx.registry ?? defaultRegistry;
   let message: string;
   switch (error.code) {
     case 'ERR_ZONE_REQUIRED':
-      return zoneRequired(error, ctx, reg);
+      return { message: zoneRequired(error, ctx, reg), hint: undefined };
     case 'ERR_UNKNOWN_INTERFACE':
       message = unknownInterface(error, reg);
       break;
@@ -193,10 +195,17 @@ export function cliMessage(error: Fe80Error, ctx: MessageContext): string {
     default:
       message = scrub(error.message);
   }
-  const hint = error.hint === undefined ? undefined : hintText(error.hint, reg);
-  // a hint already spelled out in the message is not repeated
-  if (hint !== undefined && hint !== '' && !message.includes(hint)) message += ` (${hint})`;
-  return message;
+  let hint = error.hint === undefined ? undefined : hintText(error.hint, reg);
+  if (hint === '') hint = undefined;
+  // a hint the message already spells out (the library puts some in both) is given once
+  if (hint !== undefined && message.includes(`(${hint})`)) message = message.replace(` (${hint})`, '');
+  return { message, hint };
+}
+
+/** The error's message and hint for a terminal, without the `[CODE]` (main adds it). */
+export function cliMessage(error: Fe80Error, ctx: MessageContext): string {
+  const { message, hint } = cliParts(error, ctx);
+  return hint === undefined ? message : `${message} (${hint})`;
 }
 
 /** Every error, also a system or library one that is not an Fe80Error, as one line. */
