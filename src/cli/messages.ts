@@ -145,6 +145,10 @@ const JS_ADVICE: readonly (readonly [RegExp, string])[] = [
   [/\{ interface: '([^']*)', port \}/g, '--interface $1'],
   [/\{ interface: ("[^"]*"), port \}/g, '--interface $1'],
   [/options\.zone/g, '--zone'],
+  [/; use Endpoint\.parse\(\) or parseUrl\(\)/, ': leave them out here, or add a port: [ADDRESS%ZONE]:PORT'],
+  [/; use parseUrl\(\)/, ': give it to fe80 fetch, or parse it with --as url'],
+  [/; use Endpoint\.parse\(\)/, ': parse it with --as endpoint'],
+  [/use \{ interface: ("[^"]*"), port \} to bind its link-local address/g, 'use --interface $1 to listen on its link-local address'],
   [/\bin zone\b/g, 'in --zone'],
   [/; (choose the outgoing interface on the socket|Name the interface: addMembership)[^;]*$/, ''],
   [/, or use UDP$/, ''],
@@ -161,10 +165,11 @@ function scrub(text: string): string {
 }
 
 /** A hint in CLI words; library examples with interfaces that may not exist are replaced by real ones. */
-function hintText(hint: string, reg: InterfaceRegistry): string {
+function hintText(hint: string, reg: InterfaceRegistry, input: string | undefined): string {
   const first = candidates(reg)[0]?.name;
   let out = scrub(hint);
-  if (/\beth0\b/.test(out) && allInterfaces(reg).every((i) => i.name !== 'eth0')) {
+  // 'eth0' the user typed stays; 'eth0' as the library's placeholder becomes a real interface
+  if (/\beth0\b/.test(out) && !(input ?? '').includes('eth0') && allInterfaces(reg).every((i) => i.name !== 'eth0')) {
     out = first === undefined ? out.replace(/,? e\.g\. \S+/, '') : out.replace(/\beth0\b/g, first);
   }
   return out;
@@ -195,7 +200,7 @@ export function cliParts(error: Fe80Error, ctx: MessageContext): { message: stri
     default:
       message = scrub(error.message);
   }
-  let hint = error.hint === undefined ? undefined : hintText(error.hint, reg);
+  let hint = error.hint === undefined ? undefined : hintText(error.hint, reg, error.input);
   if (hint === '') hint = undefined;
   // a hint the message already spells out (the library puts some in both) is given once
   if (hint !== undefined && message.includes(`(${hint})`)) message = message.replace(` (${hint})`, '');

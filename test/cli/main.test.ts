@@ -30,17 +30,25 @@ describe('-h/--help', () => {
     });
   }
 
-  test("'fe80 help parse' prints parse's help, as 'fe80 parse --help'", async () => {
+  test("'fe80 help parse' prints parse's manual; 'parse --help' its usage and options", async () => {
     const [a, b] = await Promise.all([fe80(['help', 'parse']), fe80(['parse', '--help'])]);
     assert.equal(a.code, 0, a.stderr);
-    assert.equal(a.stdout, b.stdout);
-    assert.match(a.stdout, /^usage: fe80 parse/);
+    for (const section of ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'OPTIONS', 'EXIT STATUS', 'EXAMPLES', 'SEE ALSO']) assert.match(a.stdout, new RegExp(`^${section}$`, 'm'));
+    assert.match(b.stdout, /^usage: fe80 parse/);
+    assert.match(b.stdout, /--json/);
+  });
+
+  test('a typo of a command gets the closest one; help for an unknown command exits 2', async () => {
+    const r = await fe80(['fecth', 'x']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown command "fecth" \(did you mean 'fetch'\?\)/);
+    assert.equal((await fe80(['help', 'nosuch'])).code, 2);
   });
 
   test("'fe80 parse -- --help' parses \"--help\" as an input", async () => {
     const r = await fe80(['parse', '--', '--help']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /ScopedAddress\.parse\("--help"\).*\[ERR_INVALID_ADDRESS\]/);
+    assert.match(r.stderr, /invalid address "--help".*\[ERR_INVALID_ADDRESS\]/);
   });
 
   test("'fe80 ifindex -- -h' looks up an interface named -h", async () => {
@@ -76,15 +84,13 @@ describe('stdout closed by its reader (| head)', () => {
 });
 
 describe('files named by options', () => {
-  test('connect --tls --ca with a missing file: a clean error, exit 1 (as fetch --cacert)', async () => {
-    for (const args of [
-      ['connect', '[::1]:9', '--tls', '--ca', '/nonexistent/ca.pem'],
-      ['fetch', 'https://[::1]:9/', '--cacert', '/nonexistent/ca.pem'],
-    ]) {
-      const r = await fe80(args);
-      assert.equal(r.code, 1, args.join(' '));
-      assert.match(r.stderr, new RegExp(`^fe80 ${args[0]}: cannot read /nonexistent/ca\\.pem: ENOENT.*\\[ERR_INVALID_ARGUMENT\\]\\n$`));
-      assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
-    }
+  test('connect --tls --ca with a missing file: a clean error, exit 1; fetch --cacert: curl\'s 77', async () => {
+    const c = await fe80(['connect', '[::1]:9', '--tls', '--ca', '/nonexistent/ca.pem']);
+    assert.equal(c.code, 1);
+    assert.match(c.stderr, /^fe80 connect: cannot read \/nonexistent\/ca\.pem: ENOENT.*\[ERR_INVALID_ARGUMENT\]\n$/);
+    const f = await fe80(['fetch', 'https://[::1]:9/', '--cacert', '/nonexistent/ca.pem']);
+    assert.equal(f.code, 77);
+    assert.match(f.stderr, /^fe80 fetch: \(77\) cannot read the CA certificate file "\/nonexistent\/ca\.pem": ENOENT/);
+    for (const r of [c, f]) assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
   });
 });

@@ -18,7 +18,7 @@ describe('fe80 parse', () => {
     assert.equal(r.stdout, 'fe80::1%eth0\n');
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 3);
-    assert.match(lines[0]!, /^fe80 parse: ScopedAddress\.parse\("fe80::1%"\): zone must be a non-empty string \(at "%"\) \[ERR_INVALID_ZONE\]$/);
+    assert.match(lines[0]!, /^fe80 parse: invalid address "fe80::1%": zone must be a non-empty string \(at "%"\) \[ERR_INVALID_ZONE\]$/);
     assert.match(lines[1]!, /\[ERR_INVALID_PORT\]$/);
     assert.match(lines[2]!, /loopback.*\[ERR_INVALID_URL\]$/);
   });

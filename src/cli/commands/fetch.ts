@@ -333,7 +333,8 @@ async function transfer(plan: Plan, dispatcher: Fe80Dispatcher, io: Io, report: 
               if (!(failing && plan.fail === 'fail')) out.text(head);
             }
             dump?.text(head);
-            if (follow !== undefined || retrying || (failing && plan.fail === 'fail')) return false;
+            // a response that will be retried is written too, as curl does (to a file: replaced by the next)
+            if (follow !== undefined || (failing && plan.fail === 'fail')) return false;
             if (plan.compressed) out.decompress(header(responseHeaders, 'content-encoding'));
             return true;
           },
@@ -353,6 +354,7 @@ async function transfer(plan: Plan, dispatcher: Fe80Dispatcher, io: Io, report: 
           }
         }
         if (retrying) {
+          await out.finish();
           outcome.retry = 'HTTP error';
           outcome.retryAfter = retryAfter(header(response.headers, 'retry-after'));
           outcome.code = failing ? CURL.HTTP_RETURNED_ERROR : CURL.OK;
