@@ -3,6 +3,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fe80, spawnFe80 } from './run.js';
 
 describe('-h/--help', () => {
@@ -93,4 +97,59 @@ describe('files named by options', () => {
     assert.match(f.stderr, /^fe80 fetch: \(77\) cannot read the CA certificate file "\/nonexistent\/ca\.pem": ENOENT/);
     for (const r of [c, f]) assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
   });
+});
+
+describe('long arguments are refused by their length, not parsed', () => {
+  const big = 'x'.repeat(100_000);
+  const cases: string[][] = [
+    ['fetch', '--zone', big, 'http://[::1]:9/'],
+    ['parse', `-${big}`],
+    ['connect', `-${'v'.repeat(50_000)}x`, '::1', '9'],
+    ['parse', `${big}y`],
+  ];
+  for (const args of cases) {
+    test(`${args[0]} ${args[1]!.slice(0, 12)}... (${args.join('').length} characters)`, async () => {
+      const r = await fe80(args);
+      assert.equal(r.code, args[0] === 'connect' ? 1 : 2, r.stderr);
+      assert.ok(r.stderr.length < 400, `a short message: ${r.stderr.length} characters`);
+      assert.doesNotMatch(r.stderr, /x{100}/);
+    });
+  }
+});
+
+describe('completion', () => {
+  for (const shell of ['bash', 'zsh', 'fish']) {
+    test(`${shell}: every command and its options are in the script`, async () => {
+      const r = await fe80(['completion', shell]);
+      assert.equal(r.code, 0, r.stderr);
+      for (const word of ['connect', 'fetch', 'interfaces', 'listen', 'resolve', 'parse', 'ifindex', 'ifname', 'completion']) assert.match(r.stdout, new RegExp(`\\b${word}\\b`));
+      for (const option of ['max-time', 'write-out', 'data-urlencode', 'candidates', 'keep', 'zone']) assert.match(r.stdout, new RegExp(`--${option}|-l ${option}\\b`));
+    });
+  }
+  test('bash: the script is valid and completes commands, options and interfaces', { skip: spawnSync('bash', ['--version']).error !== undefined && 'no bash' }, async () => {
+    const script = (await fe80(['completion', 'bash'])).stdout;
+    const complete = (words: string[]): string[] => {
+      const r = spawnSync('bash', ['-c', `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _fe80; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.split('\n').filter(Boolean);
+    };
+    assert.deepEqual(complete(['fe80', 'fet']), ['fetch']);
+    assert.deepEqual(complete(['fe80', 'fetch', '--fa']), ['--fail', '--fail-with-body']);
+    assert.ok(complete(['fe80', 'connect', '--zone', '']).includes('auto'));
+    assert.ok(complete(['fe80', 'interfaces', 'l']).includes('lo'));
+  });
+  for (const shell of ['zsh', 'fish']) {
+    const missing = spawnSync(shell, ['--version']).error !== undefined;
+    test(`${shell}: the script parses (${shell} -n)`, { skip: missing && !process.env.CI && `${shell} is not installed` }, async () => {
+      const script = (await fe80(['completion', shell])).stdout;
+      const dir = mkdtempSync(join(tmpdir(), 'fe80-completion-'));
+      try {
+        writeFileSync(join(dir, 'script'), script);
+        const r = spawnSync(shell, ['-n', join(dir, 'script')], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

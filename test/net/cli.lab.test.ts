@@ -324,6 +324,40 @@ labTest(
       }
     });
 
+    await t.test('a silent address: --timeout, -m and SIGINT/SIGTERM end every command promptly', async () => {
+      const silent = `fe80::99%${IF}`;
+      // [command line, exit status]: each must end on its own (timeout) or at the signal
+      const cases: { args: string[]; code: number; signal?: NodeJS.Signals }[] = [
+        { args: ['fetch', '-s', '--timeout', '1000', `http://[${silent.replace('%', '%25')}]:8080/`], code: 28 },
+        { args: ['fetch', '-s', '-m', '1', `http://[${silent.replace('%', '%25')}]:8080/`], code: 28 },
+        { args: ['connect', '-w', '1', silent, '7000'], code: 1 },
+        { args: ['connect', '--tls', '--timeout', '1000', silent, '7000'], code: 1 },
+        // a peer that accepts but never speaks TLS: the handshake has a timeout too (10 s by default)
+        { args: ['connect', '--tls', '--timeout', '1000', H, '7002'], code: 1 },
+        { args: ['connect', '--tls', H, '7002'], code: 1 },
+        { args: ['fetch', '-s', `http://[${silent.replace('%', '%25')}]:8080/`], code: 130, signal: 'SIGINT' },
+        { args: ['connect', silent, '7000'], code: 143, signal: 'SIGTERM' },
+        { args: ['connect', H, '7002'], code: 130, signal: 'SIGINT' },
+        { args: ['listen', '-k', '7200'], code: 143, signal: 'SIGTERM' },
+        { args: ['resolve', 'nosuch.local', '--timeout', '60000'], code: 130, signal: 'SIGINT' },
+      ];
+      for (const c of cases) {
+        const child = (c.args[0] === 'listen' ? server : client).spawn(...cli(...c.args), { stdio: ['pipe', 'pipe', 'pipe'] });
+        const done = exited(child);
+        if (c.signal !== undefined) {
+          // once the command is under way (its node process is up and connecting)
+          await new Promise((r) => setTimeout(r, 3000));
+          child.kill(c.signal);
+        }
+        // a guard far above the timeouts and the 1 s grace: before this change these took 10.5 s and 2 min 15 s
+        const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        const [code, stderr] = await done;
+        clearTimeout(guard);
+        assert.equal(code, c.code, `${c.args.join(' ')}: ${stderr}`);
+        assert.doesNotMatch(stderr, /internal error|\n\s+at /);
+      }
+    });
+
     await t.test('listen --tls, checked with openssl s_client', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'fe80-cli-tls-'));
       try {
