@@ -116,13 +116,16 @@ labTest(
       chmodSync(join(bin, 'fe80'), 0o755);
       const env = [`FE80_DOC_CA=${join(world.dir, 'ca.pem')}`, `TSX_TSCONFIG_PATH=${join(dir, 'tsconfig.json')}`, `PATH=${bin}:${process.env.PATH ?? ''}`, `HOME=${dir}`];
       const failures: string[] = [];
+      let ran = 0;
 
       await t.test('TypeScript examples', async () => {
         for (const b of examples.filter((x) => x.language === 'ts' && x.mode === 'run')) {
           const file = join(dir, fileName(b));
-          writeFileSync(file, `import { __doc } from './runtime.ts';\n${instrument(b).code}\n`);
+          // the side-effect import is never elided, even when no check uses __doc
+          writeFileSync(file, `import './runtime.ts';\nimport { __doc } from './runtime.ts';\n${instrument(b).code}\n`);
           const r = await world.client.exec('env', [...env, process.execPath, '--import', tsx, join(repo, 'test/docs/run-example.ts'), file], { timeout: 60_000 });
-          if (r.code !== 0) failures.push(`${b.file}:${b.line} (exit ${r.code}):\n${(r.stderr || r.stdout).trim().split('\n').slice(0, 12).join('\n')}`);
+          ran++;
+          if (r.code !== 0) failures.push(`${b.file}:${b.line} (exit ${r.code}):\n${(r.stderr || r.stdout).trim().split('\n').filter((l) => !/^\s+at /.test(l)).slice(0, 8).join('\n')}`);
         }
       });
 
@@ -133,12 +136,14 @@ labTest(
             const server = /^fe80 listen\b/.test(command);
             const line = server ? `timeout --preserve-status -s INT 3 ${command}` : command;
             const r = await world.client.exec('env', [...env, 'bash', '-c', `cd ${JSON.stringify(dir)} && ${line}`], { timeout: 60_000, input: '' });
+            ran++;
             const ok = r.code === 0 || (server && r.code === 130 && !/fe80 listen:/.test(r.stderr));
             if (!ok) failures.push(`${b.file}:${b.line}: \`${command}\` exited ${r.code}: ${r.stderr.trim().slice(0, 600)}`);
           }
         }
       });
       assert.deepEqual(failures, []);
+      assert.ok(ran >= 40, `only ${ran} examples ran`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await world.close();

@@ -110,6 +110,22 @@ export function splitComment(line: string): { code: string; comment: string | un
   return { code: line, comment: undefined };
 }
 
+/** How much deeper the brackets are at the end of `code` than at its start. */
+function nesting(code: string): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i] as string;
+    if (quote !== undefined) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '"' || c === '`') quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+  }
+  return depth;
+}
+
 function balanced(code: string): boolean {
   let depth = 0;
   let quote: string | undefined;
@@ -138,15 +154,19 @@ export interface Check {
 /**
  * The block's code with its claims turned into checks: `EXPR; // 'v'` becomes
  * `__doc.equal(await (EXPR), 'v', LINE)`, `STATEMENT; // ERR_X` becomes
- * `await __doc.throws('ERR_X', async () => { STATEMENT }, LINE)`. Lines are kept one for one.
+ * `await __doc.throws('ERR_X', async () => { STATEMENT }, LINE)`. Lines are kept one for one;
+ * lines inside a callback or a block are left as they are.
  */
 export function instrument(block: Block): { code: string; checks: Check[] } {
   const checks: Check[] = [];
+  let depth = 0; // only top-level statements are checked: a callback's lines may never run
   const lines = block.code.split('\n').map((text, k) => {
     const line = block.line + 1 + k;
     const { code, comment } = splitComment(text);
     const statement = code.trim();
-    if (comment === undefined || !statement.endsWith(';') || !balanced(statement)) return text;
+    const top = depth === 0;
+    depth += nesting(code);
+    if (!top || comment === undefined || !statement.endsWith(';') || !balanced(statement)) return text;
     const error = /^(ERR_[A-Z_]+)\b/.exec(comment);
     if (error !== null) {
       checks.push({ line, kind: 'throws', expected: error[1] as string });

@@ -2,8 +2,8 @@
 // interfaces the docs name (lo 1, eth0 2, eth1 3, wlan0 4, so `nameToIndex('eth1')` is 3 as the
 // README says), each joined to a device namespace. Every device has fe80::1 and fe80::2 (the eth1
 // one also fe80::aecc:8eff:fee2:65de, the README's device) and runs fixtures/peer.ts (HTTP 80/8080
-// with WebSocket, TLS 443, TCP 9100, UDP echo 9999); the devices on eth1 and wlan0 answer mDNS as
-// printer.local (avahi-daemon). The client's own addresses are fe80::10, fe80::11 and fe80::12.
+// with WebSocket, TLS 443, TCP 9100, UDP echo 9999) and answers mDNS as printer.local
+// (avahi-daemon), so the name is on three links. The client's own addresses are fe80::10, fe80::11 and fe80::12.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ export interface World {
 }
 
 const LINKS = [
-  { name: 'eth0', index: 2, client: 'fe80::10', extra: [] as string[], mdns: false },
+  { name: 'eth0', index: 2, client: 'fe80::10', extra: [] as string[], mdns: true },
   { name: 'eth1', index: 3, client: 'fe80::11', extra: ['fe80::aecc:8eff:fee2:65de'], mdns: true },
   { name: 'wlan0', index: 4, client: 'fe80::12', extra: [] as string[], mdns: true },
 ];
