@@ -11,7 +11,7 @@ export function abortedError(label: Label, signal: AbortSignal): Fe80Error {
 }
 
 export function timeoutError(label: Label, ms: number, detail = ''): Fe80Error {
-  return new Fe80Error('ERR_TIMEOUT', `${text(label)} timed out after ${ms} ms${detail}`);
+  return new Fe80Error('ERR_TIMEOUT', `${text(label)} timed out after ${Math.round(ms)} ms${detail}`);
 }
 
 const noop = (): void => {};
@@ -47,4 +47,26 @@ export function watchCancel(
   }
   signal?.addEventListener('abort', onAbort, { once: true });
   return disarm;
+}
+
+/**
+ * `promise`, or ERR_TIMEOUT / ERR_ABORTED when `timeout` or `signal` comes first (for work that
+ * cannot be cancelled itself, such as a getaddrinfo call: its late result is ignored).
+ */
+export function within<T>(promise: Promise<T>, timeout: number | undefined, signal: AbortSignal | undefined, label: Label): Promise<T> {
+  if (timeout === undefined && signal === undefined) return promise;
+  if (signal?.aborted) return Promise.reject(abortedError(label, signal));
+  return new Promise<T>((resolve, reject) => {
+    const disarm = watchCancel(timeout, signal, label, reject);
+    promise.then(
+      (value) => {
+        disarm();
+        resolve(value);
+      },
+      (error: unknown) => {
+        disarm();
+        reject(error);
+      },
+    );
+  });
 }

@@ -44,6 +44,11 @@ export interface Fe80ErrorOptions {
   hint?: string | undefined;
   /** The underlying system error, if any. */
   cause?: unknown;
+  /**
+   * What to do about it, worded for a program and for a shell user; `message` ends with the
+   * `library` wording, `messageFor(error, 'cli')` gives the message with the `cli` one.
+   */
+  advice?: Readonly<{ library: string; cli: string }> | undefined;
 }
 
 const BRAND = Symbol.for('fe80.error.1');
@@ -54,6 +59,7 @@ export class Fe80Error extends Error {
   readonly input: string | undefined;
   readonly position: number | undefined;
   readonly hint: string | undefined;
+  readonly advice: Readonly<{ library: string; cli: string }> | undefined;
 
   constructor(code: Fe80ErrorCode, message: string, options: Fe80ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -61,6 +67,7 @@ export class Fe80Error extends Error {
     this.input = options.input;
     this.position = options.position;
     this.hint = options.hint;
+    this.advice = options.advice;
   }
 
   /** Cross-realm / cross-copy check: two installed copies of fe80 recognise each other's errors. */
@@ -84,6 +91,17 @@ export class Fe80Error extends Error {
     if (this.hint !== undefined) out.hint = this.hint;
     return out;
   }
+}
+
+/**
+ * The message of `error` for `audience`: for `'cli'`, advice given in library terms
+ * (`{ zone: 'eth0' }`) is replaced by its command-line wording (`--zone eth0`).
+ */
+export function messageFor(error: Fe80Error, audience: 'library' | 'cli'): string {
+  const advice = error.advice;
+  if (audience === 'library' || advice === undefined) return error.message;
+  const { message } = error;
+  return message.endsWith(advice.library) ? message.slice(0, message.length - advice.library.length) + advice.cli : message;
 }
 
 /** Reports whether `value` is an Fe80Error, optionally with the given code. */

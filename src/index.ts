@@ -6,3 +6,4 @@ export * from './iface/index.js';
 export * from './net/index.js';
 export * from './dns/index.js';
 export * from './http/index.js';
+export * from './gateway/index.js';

@@ -3,7 +3,7 @@
 // `%zone` suffix. No regular expressions and no allocation: results go to the module-level
 // scratch below (`hx`, `res`), which the caller reads immediately after a successful call.
 import { NO_RUN, zeroRun } from './format.js';
-import { isZoneChar } from './zone.js';
+import { isLowSurrogate, isZoneChar } from './zone.js';
 
 /** The 8 hextets of the last successful parse (IPv4 is stored IPv4-mapped: ::ffff:a.b.c.d). */
 export const hx: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
@@ -192,6 +192,7 @@ export function parseIP(s: string, start: number, end: number): boolean {
     for (let j = i + 1; j < end; j++) {
       const z = s.charCodeAt(j);
       if (z === 58) colon = true;
+      else if (z >= 0xd800 && z <= 0xdbff && j + 1 < end && isLowSurrogate(s.charCodeAt(j + 1))) j++; // a pair: one code point
       else if (!isZoneChar(z)) return fail(E_ZONE_CHAR, j);
     }
     res.zone = i;

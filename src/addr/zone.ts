@@ -3,8 +3,18 @@
 // the surrounding syntax: NUL (RFC 9844 §6), whitespace, `/` (paths), `[` `]` (URL/endpoint
 // brackets). Everything else is kept verbatim; the interface registry decides what it means.
 
-/** Reports whether UTF-16 code unit `c` may appear in a zone. */
+/** Reports whether `c` is a UTF-16 low (trailing) surrogate. */
+export function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/**
+ * Reports whether UTF-16 code unit `c` may appear in a zone on its own. Surrogates may not: a
+ * zone must be text (a pair is checked by the callers), or it could not be written back into a
+ * URL (`encodeURIComponent` throws on an unpaired surrogate) or into an interface name.
+ */
 export function isZoneChar(c: number): boolean {
+  if (c >= 0xd800 && c <= 0xdfff) return false;
   if (c > 0x20 && c < 0x7f) return c !== 0x25 /* % */ && c !== 0x2f /* / */ && c !== 0x5b /* [ */ && c !== 0x5d; /* ] */
   if (c <= 0x20) return c !== 0 && c !== 0x20 && (c < 0x09 || c > 0x0d); // NUL, space, \t \n \v \f \r
   // Unicode White_Space (plus U+FEFF, which JavaScript's \s also matches).
@@ -24,15 +34,17 @@ export function isZoneChar(c: number): boolean {
 
 /** Reports whether `zone` is acceptable syntax (RFC 4007 §11.2): non-empty, no NUL/whitespace/%/'/'/[/]. */
 export function isValidZoneSyntax(zone: string): boolean {
-  if (typeof zone !== 'string' || zone.length === 0) return false;
-  for (let i = 0; i < zone.length; i++) if (!isZoneChar(zone.charCodeAt(i))) return false;
-  return true;
+  return typeof zone === 'string' && invalidZoneIndex(zone) === -1;
 }
 
 /** Index of the first character of `zone` that is not allowed, or -1 (-2 when empty). */
 export function invalidZoneIndex(zone: string): number {
   if (zone.length === 0) return -2;
-  for (let i = 0; i < zone.length; i++) if (!isZoneChar(zone.charCodeAt(i))) return i;
+  for (let i = 0; i < zone.length; i++) {
+    const c = zone.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(zone.charCodeAt(i + 1))) i++;
+    else if (!isZoneChar(c)) return i;
+  }
   return -1;
 }
 
@@ -41,6 +53,7 @@ export function describeZoneChar(c: number): string {
   if (c === 0) return 'NUL';
   if (c === 0x25) return "'%' (the zone delimiter; RFC 4007 §11.2)";
   if (c === 0x2f || c === 0x5b || c === 0x5d) return `'${String.fromCharCode(c)}'`;
+  if (c >= 0xd800 && c <= 0xdfff) return `an unpaired surrogate (U+${c.toString(16).toUpperCase()}: not Unicode text)`;
   return `whitespace (U+${c.toString(16).toUpperCase().padStart(4, '0')})`;
 }
 

@@ -14,10 +14,13 @@ const COMMANDS: Record<string, CommandEntry> = {
   completion: { summary: 'print a shell completion script (bash, zsh or fish)', load: () => import('./commands/completion.js') },
   connect: { summary: 'open a TCP, UDP or TLS connection to a scoped endpoint, like nc', load: () => import('./commands/connect.js') },
   fetch: { summary: 'HTTP(S) request to a zoned or .local URL, like curl', load: () => import('./commands/fetch.js') },
+  gateway: { summary: 'run the gateway: link-local devices\' web pages in any browser, with a landing page', load: () => import('./commands/gateway.js') },
   ifindex: { summary: 'print the index of each interface name (as if_nametoindex)', load: () => import('./commands/ifindex.js') },
   ifname: { summary: 'print the name of each interface index (as if_indextoname)', load: () => import('./commands/ifname.js') },
   interfaces: { summary: 'list interfaces with index, state and addresses ready to paste', load: () => import('./commands/interfaces.js') },
+  lab: { summary: 'lab up|down: simulated link-local devices on virtual links to try fe80 on (root, Linux)', load: () => import('./commands/lab.js') },
   listen: { summary: 'accept TCP, UDP or TLS connections on a scoped endpoint or interface, like nc -l', load: () => import('./commands/listen.js') },
+  open: { summary: 'open a link-local device\'s web page in the browser through a local gateway', load: () => import('./commands/open.js') },
   parse: { summary: 'validate and canonicalise addresses, endpoints and URLs', load: () => import('./commands/parse.js') },
   resolve: { summary: 'resolve a .local name with mDNS; print each scoped address and its interface', load: () => import('./commands/resolve.js') },
 };

@@ -3,10 +3,11 @@
 // `http://[fe80::1%25eth1]/`), never JavaScript (`{ zone: 'auto' }`, `options.zone`,
 // `Endpoint.parse()`); only interfaces that exist are suggested, the closest one for a typo.
 //
-// This is the one place that turns an Fe80Error into CLI text. The advice for the zone errors is
-// rebuilt here from the error's code and input plus the registry, and the rest is rewritten
-// from the library's text; when errors carry structured advice, `advice()` reads that instead.
-import { Fe80Error, quote } from '../errors.js';
+// This is the one place that turns an Fe80Error into CLI text. The zone floor words its advice
+// for both audiences (`error.advice`, `messageFor(error, 'cli')`); here a missing zone is also
+// shown in the form the user typed (their URL or HOST PORT, not the floor's default endpoint), and
+// what remains of library wording in other messages (parser names, rule tags) is rewritten.
+import { Fe80Error, messageFor, quote } from '../errors.js';
 import { registry as defaultRegistry, type InterfaceInfo, type InterfaceRegistry } from '../iface/index.js';
 import { ScopedAddress } from '../addr/index.js';
 import { closest } from './suggest.js';
@@ -150,6 +151,7 @@ const JS_ADVICE: readonly (readonly [RegExp, string])[] = [
   [/; use Endpoint\.parse\(\)/, ': parse it with --as endpoint'],
   [/use \{ interface: ("[^"]*"), port \} to bind its link-local address/g, 'use --interface $1 to listen on its link-local address'],
   [/\bin zone\b/g, 'in --zone'],
+  [/\bin the zone option\b/g, 'in --zone'],
   [/; (choose the outgoing interface on the socket|Name the interface: addMembership)[^;]*$/, ''],
   [/, or use UDP$/, ''],
 ];
@@ -184,7 +186,9 @@ export function cliParts(error: Fe80Error, ctx: MessageContext): { message: stri
   let message: string;
   switch (error.code) {
     case 'ERR_ZONE_REQUIRED':
-      return { message: zoneRequired(error, ctx, reg), hint: undefined };
+      // the floor's CLI advice shows a default form; with the user's own form we can do better
+      if (ctx.target !== undefined || error.advice === undefined) return { message: zoneRequired(error, ctx, reg), hint: undefined };
+      return { message: scrub(messageFor(error, 'cli')), hint: undefined };
     case 'ERR_UNKNOWN_INTERFACE':
       message = unknownInterface(error, reg);
       break;
@@ -195,10 +199,10 @@ export function cliParts(error: Fe80Error, ctx: MessageContext): { message: stri
       message = notFound(error);
       break;
     case 'ERR_TIMEOUT':
-      message = `${scrub(error.message)}${TIMEOUT_FLAGS[ctx.command] === undefined ? '' : ` (${TIMEOUT_FLAGS[ctx.command]} to wait longer)`}`;
+      message = `${scrub(messageFor(error, 'cli'))}${TIMEOUT_FLAGS[ctx.command] === undefined ? '' : ` (${TIMEOUT_FLAGS[ctx.command]} to wait longer)`}`;
       break;
     default:
-      message = scrub(error.message);
+      message = scrub(messageFor(error, 'cli'));
   }
   let hint = error.hint === undefined ? undefined : hintText(error.hint, reg, error.input);
   if (hint === '') hint = undefined;

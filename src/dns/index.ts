@@ -7,3 +7,6 @@ export { MdnsCache, mdnsCache } from './cache.js';
 export type { CachedRecord, MdnsCacheOptions } from './cache.js';
 export { isLocalName } from './names.js';
 export { closeMdnsSockets, openMdnsSockets } from './socket-pool.js';
+export { resolveName, type ResolveNameOptions, type NameAnswer } from './resolve.js';
+export { hostNameProblem } from './host-name.js';
+export { planLiteral, planName, interleave, type ZonePlan, type PlanTarget, type NamePlanOptions } from './plan.js';

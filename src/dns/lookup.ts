@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { Fe80Error, quote } from '../errors.js';
 import { ScopedAddress } from '../addr/index.js';
 import { registry as defaultRegistry, type InterfaceRegistry } from '../iface/index.js';
-import { resolveZones, type ZoneOption } from '../zone/index.js';
+import { checkAllowed, registryOf, zonePolicy, type InterfaceSelector, type ZoneCandidate, type ZoneOption } from '../zone/index.js';
+import { planLiteral, planName, type NamePlanOptions, type ZonePlan } from './plan.js';
 import { invalid } from '../validate.js';
 import { MdnsCache } from './cache.js';
 import { resolveMdns } from './mdns.js';
@@ -37,11 +38,15 @@ export interface CreateLookupOptions {
    * zone policy for link-local addresses without a zone (literals and system-resolver results):
    * a name/index, `'auto'` (every candidate interface), or a list. Default: none, so such an
    * address fails with ERR_ZONE_REQUIRED listing the candidates. A name or list also restricts
-   * the interfaces mDNS queries go to (unless `interfaces` is given).
+   * the interfaces mDNS queries go to.
    */
   zone?: ZoneOption;
-  /** interfaces for mDNS queries (default: the zone option when it names interfaces, else all candidates) */
-  interfaces?: readonly (string | number)[];
+  /**
+   * When set, only link-local results on these interfaces (names or indexes): mDNS asks only
+   * there, and any other result (global, IPv4, another link) is dropped, ERR_ZONE_NOT_ALLOWED
+   * when none is left. The same option and meaning as for connect, fetch and the Agents.
+   */
+  allowedInterfaces?: readonly InterfaceSelector[];
   registry?: InterfaceRegistry;
   /** mDNS: overall ms (default 1500) */
   timeout?: number;
@@ -138,13 +143,6 @@ function withHostname(error: Fe80Error, hostname: string): Fe80Error {
   return error;
 }
 
-/** A link-local or otherwise scoped address through the zone policy; returns platform-form hosts. */
-function applyZonePolicy(address: ScopedAddress, bound: CreateLookupOptions, reg: InterfaceRegistry): LookupAddress[] {
-  const policy: { zone?: ZoneOption; registry: InterfaceRegistry } = { registry: reg };
-  if (bound.zone !== undefined) policy.zone = bound.zone;
-  return resolveZones(address, policy).map((c) => ({ address: c.host, family: c.address.family }));
-}
-
 /** `hostname` as an IP literal (zone syntax included), or undefined for a name. */
 function literal(hostname: string): ScopedAddress | undefined {
   if (net.isIP(hostname) !== 0) return ScopedAddress.parse(hostname);
@@ -153,85 +151,46 @@ function literal(hostname: string): ScopedAddress | undefined {
   return undefined;
 }
 
-async function resolveHost(hostname: string, call: Call, bound: CreateLookupOptions): Promise<LookupAddress[]> {
-  const reg = bound.registry ?? defaultRegistry;
+/** The zone plan of a lookup's options (validated once, in createLookup). */
+function planOf(bound: CreateLookupOptions): ZonePlan {
+  return {
+    policy: zonePolicy(bound.zone),
+    registry: registryOf(bound),
+    allowed: checkAllowed(bound.allowedInterfaces),
+    operation: 'lookup',
+    form: undefined,
+  };
+}
+
+const asResult = (c: ZoneCandidate): LookupAddress => ({ address: c.host, family: c.address.family });
+
+async function resolveHost(hostname: string, call: Call, bound: CreateLookupOptions, plan: ZonePlan): Promise<LookupAddress[]> {
   const lit = literal(hostname);
   if (lit !== undefined) {
     // Like dns.lookup, a literal ignores `family` and `hints`.
-    if (lit.zone === undefined && !lit.requiresZone()) return [{ address: hostname, family: lit.family }];
-    return applyZonePolicy(lit, bound, reg);
+    if (lit.zone === undefined && !lit.requiresZone() && plan.allowed === undefined) return [{ address: hostname, family: lit.family }];
+    return planLiteral({ address: lit, name: undefined, port: 0, zone: undefined }, plan).map(asResult);
   }
-
-  if (isLocalName(hostname)) return sortResults(await lookupMdns(hostname, call, bound, reg), call.order);
-
-  const system = bound.systemLookup ?? dns.lookup;
-  const sysOptions: dns.LookupAllOptions = { family: call.family, hints: call.hints, all: true };
-  if (call.order !== 'verbatim') sysOptions.verbatim = false;
-  (sysOptions as { order?: ResultOrder }).order = call.order;
-  let found: dns.LookupAddress[];
-  try {
-    // not util.promisify: dns.lookup's custom promisify args would wrap the array in { address }
-    found = await new Promise<dns.LookupAddress[]>((resolve, reject) => {
-      system(hostname, sysOptions, (error, addresses) => (error ? reject(error) : resolve(addresses)));
-    });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw new Fe80Error('ERR_NOT_FOUND', `the system resolver did not resolve ${quote(hostname)} (${code})`, {
-      input: hostname,
-      cause: error,
-    });
-  }
-  const out: LookupAddress[] = [];
-  let zoneError: unknown;
-  for (const entry of found) {
-    const parsed = ScopedAddress.tryParse(entry.address);
-    if (parsed === undefined || (parsed.zone === undefined && !parsed.requiresZone())) {
-      out.push({ address: entry.address, family: entry.family });
-      continue;
-    }
-    try {
-      out.push(...applyZonePolicy(parsed, bound, reg));
-    } catch (error) {
-      zoneError ??= error;
-    }
-  }
-  // A zone-less link-local result that no policy places is dropped when other results exist;
-  // when it is all there is, its zone-policy error (listing the candidates) is the answer.
-  if (out.length === 0 && zoneError !== undefined) throw zoneError;
-  if (out.length === 0) throw new Fe80Error('ERR_NOT_FOUND', `the system resolver returned no address for ${quote(hostname)}`, { input: hostname });
-  return sortResults(dedupe(out), call.order);
-}
-
-async function lookupMdns(hostname: string, call: Call, bound: CreateLookupOptions, reg: InterfaceRegistry): Promise<LookupAddress[]> {
-  const mapped = call.family === 6 && (call.hints & dns.V4MAPPED) !== 0;
-  const options: Parameters<typeof resolveMdns>[1] = { registry: reg, family: mapped ? 0 : call.family };
-  const interfaces = bound.interfaces ?? zoneInterfaces(bound.zone);
-  if (interfaces !== undefined) options.interfaces = interfaces;
-  if (bound.timeout !== undefined) options.timeout = bound.timeout;
-  if (bound.settle !== undefined) options.settle = bound.settle;
-  if (bound.cache !== undefined) options.cache = bound.cache;
-  const results = await resolveMdns(hostname, options);
-  let v6: LookupAddress[] = [];
-  const v4: LookupAddress[] = [];
-  for (const r of results) {
-    if (r.address.family === 6) {
-      const host = r.address.zone === undefined ? r.address.address : `${r.address.address}%${reg.toPlatformZone(r.interface)}`;
-      v6.push({ address: host, family: 6 });
-    } else v4.push({ address: r.address.address, family: 4 });
-  }
-  v6 = dedupe(v6);
-  if (!mapped) return [...v6, ...dedupe(v4)].filter((a) => call.family === 0 || a.family === call.family);
+  const local = isLocalName(hostname);
+  const mapped = local && call.family === 6 && (call.hints & dns.V4MAPPED) !== 0;
+  const options: NamePlanOptions = {
+    family: mapped ? 0 : call.family,
+    systemLookup: bound.systemLookup,
+    timeout: bound.timeout,
+    settle: bound.settle,
+    cache: bound.cache,
+    system: { hints: call.hints, ...(call.order === 'verbatim' ? {} : { verbatim: false }), order: call.order } as NamePlanOptions['system'],
+  };
+  const found = (await planName({ address: undefined, name: hostname, port: 0, zone: undefined }, plan, options)).map(asResult);
+  if (!local) return sortResults(dedupe(found), call.order);
+  const v6 = dedupe(found.filter((a) => a.family === 6));
+  const v4 = dedupe(found.filter((a) => a.family === 4));
+  if (!mapped) return sortResults([...v6, ...v4].filter((a) => call.family === 0 || a.family === call.family), call.order);
   // V4MAPPED (RFC 4291 §2.5.5.2 forms): with family 6, A records come back as ::ffff:a.b.c.d when
   // there is no AAAA, or alongside them with dns.ALL.
-  const asMapped = dedupe(v4).map((a) => ({ address: `::ffff:${a.address}`, family: 6 }));
+  const asMapped = v4.map((a) => ({ address: `::ffff:${a.address}`, family: 6 }));
   if (v6.length === 0) return asMapped;
   return (call.hints & dns.ALL) !== 0 ? [...v6, ...asMapped] : v6;
-}
-
-function zoneInterfaces(zone: ZoneOption | undefined): readonly (string | number)[] | undefined {
-  if (zone === undefined || zone === 'auto') return undefined;
-  if (typeof zone === 'string' || typeof zone === 'number') return zone === '0' || zone === 0 ? undefined : [zone];
-  return zone.length > 0 ? zone : undefined;
 }
 
 /**
@@ -243,10 +202,11 @@ function zoneInterfaces(zone: ZoneOption | undefined): readonly (string | number
 export function createLookup(options: CreateLookupOptions = {}): Fe80Lookup {
   if (typeof options !== 'object' || options === null) throw invalid('createLookup options', 'an object', options);
   const bound: CreateLookupOptions = Object.freeze({ ...options });
+  const plan = planOf(bound);
 
   const run = (hostname: string, call: Call): Promise<LookupAddress[]> => {
     if (hostname === '') return Promise.resolve([]);
-    return resolveHost(hostname, call, bound).catch((error: unknown) => {
+    return resolveHost(hostname, call, bound, plan).catch((error: unknown) => {
       throw error instanceof Fe80Error ? withHostname(error, hostname) : error;
     });
   };

@@ -9,7 +9,7 @@ import type { Agent, Dispatcher } from 'undici';
 import { createConnector } from './connector.js';
 import type { InterfaceRegistry } from '../iface/index.js';
 import type { HttpDialOptions, HttpZoneOptions } from './options.js';
-import { zoneKey } from './zone-guard.js';
+import { zoneKey } from './target.js';
 import { checkMs, invalid } from '../validate.js';
 
 export interface Fe80DispatcherOptions extends HttpDialOptions {

@@ -54,7 +54,7 @@ export async function fetch(input: string | URL | Request, init?: Fe80FetchInit 
   const send = (target: HttpTarget, hopInput: URL | Request, hopInit: RequestInit): Promise<Response> => {
     const pool = pools.select(target.policy);
     // only when a redirect may need it, and the zone alone does not tell (a name, a raced list)
-    arrival = mode === 'follow' && typeof target.zone !== 'string' ? { interface: undefined } : undefined;
+    arrival = mode === 'follow' && target.linkFromSocket ? { interface: undefined } : undefined;
     // undici 7's Dispatcher types differ from Node's bundled undici-types; the runtime accepts it.
     const dispatcher = arrival === undefined ? pool : tracking(pool, arrival);
     const options = { ...hopInit, redirect: 'manual', dispatcher } as unknown as RequestInit;

@@ -1,7 +1,7 @@
 // Options shared by fetch, the undici dispatcher and the http(s) agents.
 import type { ConnectionOptions } from 'node:tls';
 import type { InterfaceRegistry } from '../iface/index.js';
-import type { ZoneOption } from '../net/index.js';
+import type { InterfaceSelector, ZoneOption } from '../zone/index.js';
 
 /** How a request picks its interface, and which interfaces it may use at all. */
 export interface HttpZoneOptions {
@@ -18,7 +18,7 @@ export interface HttpZoneOptions {
    * ERR_ZONE_NOT_ALLOWED: IPv4, loopback, global and ULA destinations are refused, since the
    * interface they leave through cannot be checked. Use it for URLs that come from untrusted input.
    */
-  allowedInterfaces?: readonly (string | number)[];
+  allowedInterfaces?: readonly InterfaceSelector[];
   /** Interface registry to resolve zones with (default: the process-wide one). */
   registry?: InterfaceRegistry;
 }

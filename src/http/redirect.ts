@@ -3,7 +3,7 @@
 import { parseUrl } from '../addr/index.js';
 import type { Arrival } from './arrival.js';
 import type { HttpTarget } from './target.js';
-import { zoneKey } from './zone-guard.js';
+import { zoneKey } from './target.js';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
@@ -43,7 +43,7 @@ export function inheritedZone(current: HttpTarget, next: string, arrival?: Arriv
   const zoneFreeLinkLocal = parsed.zone === undefined && parsed.address?.requiresZone() === true;
   if (!sameHost && !zoneFreeLinkLocal) return undefined;
   if (arrival?.interface !== undefined) return arrival.interface;
-  return typeof current.zone === 'string' ? current.zone : undefined;
+  return current.zone;
 }
 
 /** 301/302 POST and 303 non-GET/HEAD become GET without a body (Fetch §4.4 step 12). */
@@ -62,7 +62,7 @@ export function dropCredentialHeaders(headers: Headers): void {
 }
 
 export function sameOrigin(a: HttpTarget, b: HttpTarget): boolean {
-  return a.url.origin === b.url.origin && zoneKey(a.zone) === zoneKey(b.zone);
+  return a.url.origin === b.url.origin && zoneKey(a.policy.zone) === zoneKey(b.policy.zone);
 }
 
 /** A body fetch can send again (not a stream). */

@@ -4,22 +4,22 @@ import { Fe80Error, quote } from '../errors.js';
 import { parseUrl, type ParsedUrl } from '../addr/index.js';
 import { BoundedMap } from '../bounded-map.js';
 import type { HttpZoneOptions } from './options.js';
-import { pickZones, type ZoneChoice } from './zone-guard.js';
 
 export interface HttpTarget {
   /** zone-free URL: what undici and the Host header see */
   url: URL;
-  /** interface(s) for an IP-literal host; undefined for names and scope-free addresses */
-  zone: ZoneChoice;
-  /** the connection policy for the dispatcher's pool: the chosen zone for a literal (already
-   *  checked against the allowed set), the caller's policy for a host name (applied to answers) */
+  /** the one interface the request is pinned to, as written (the URL's zone or a single `zone` option), else undefined */
+  zone: string | undefined;
+  /** the link is known only from the socket (a name, or a raced link-local literal): redirects need the arrival interface */
+  linkFromSocket: boolean;
+  /** the connection policy for the dispatcher's pool; the zone floor applies it once per dial */
   policy: HttpZoneOptions;
 }
 
 /**
- * Resolves `input` for one request. Throws ERR_INVALID_URL (malformed, not http(s), or a zone on
- * an address that takes none, e.g. the proxy-bypass shape `http://[::1%25.example.com]/`), and
- * the zone policy's errors (ERR_ZONE_REQUIRED, ERR_UNKNOWN_INTERFACE, ERR_ZONE_NOT_ALLOWED, ...).
+ * Resolves `input` for one request, without touching the interface table (the dial does that,
+ * once). Throws ERR_INVALID_URL (malformed, not http(s), or a zone on an address that takes
+ * none, e.g. the proxy-bypass shape `http://[::1%25.example.com]/`).
  */
 export function resolveTarget(input: string | URL, options: HttpZoneOptions): HttpTarget {
   const parsed = parseCached(input);
@@ -30,13 +30,7 @@ export function resolveTarget(input: string | URL, options: HttpZoneOptions): Ht
     });
   }
   const address = parsed.address;
-  if (address === undefined) {
-    const policy: HttpZoneOptions = withRegistry({}, options);
-    if (options.zone !== undefined) policy.zone = options.zone;
-    if (options.allowedInterfaces !== undefined) policy.allowedInterfaces = options.allowedInterfaces;
-    return { url, zone: undefined, policy };
-  }
-  if (parsed.zone !== undefined && !address.requiresZone()) {
+  if (address !== undefined && parsed.zone !== undefined && !address.requiresZone()) {
     // RFC 6874 §4: a zone in a URL only for link-local destinations. Never read the zone as part
     // of a host name either (CVE-2025-22870: `[::1%25.example.com]` matched `*.example.com`).
     throw new Fe80Error(
@@ -45,11 +39,24 @@ export function resolveTarget(input: string | URL, options: HttpZoneOptions): Ht
       { input: String(input) },
     );
   }
-  const zone = pickZones(address, options);
-  return { url, zone, policy: withRegistry(zone === undefined ? {} : { zone }, options) };
+  // The zone option applies to a name's zone-less link-local answers and to a zone-less
+  // link-local literal; a zone written in the URL wins; an address that takes no zone gets none.
+  const zone = parsed.zone ?? (address === undefined || address.requiresZone() ? options.zone : undefined);
+  const policy: HttpZoneOptions = withRegistry({}, options);
+  if (zone !== undefined) policy.zone = zone;
+  if (options.allowedInterfaces !== undefined) policy.allowedInterfaces = options.allowedInterfaces;
+  const pinned = typeof zone === 'number' ? String(zone) : typeof zone === 'string' && zone !== 'auto' ? zone : undefined;
+  const linkFromSocket = pinned === undefined && (address === undefined || address.requiresZone());
+  return { url, zone: pinned, linkFromSocket, policy };
 }
 
-/** The caller's registry goes with the policy: the zone checked here is the zone dialled. */
+/** The pool key for a zone option: '' for none, the name, or a list as JSON (zones never hold '['). */
+export function zoneKey(zone: HttpZoneOptions['zone'] | undefined): string {
+  if (zone === undefined) return '';
+  return typeof zone === 'object' ? JSON.stringify(zone) : String(zone);
+}
+
+/** The caller's registry goes with the policy: the registry the pool's connector dials with. */
 function withRegistry(policy: HttpZoneOptions, options: HttpZoneOptions): HttpZoneOptions {
   if (options.registry !== undefined) policy.registry = options.registry;
   return policy;
@@ -69,6 +76,7 @@ function parseCached(input: string | URL): ParsedUrl {
  */
 export function displayUrl(target: HttpTarget): string {
   const { url, zone } = target;
-  const host = typeof zone === 'string' ? `[${url.hostname.slice(1, -1)}%25${encodeURIComponent(zone)}]` : url.hostname;
+  const literal = url.hostname.startsWith('[');
+  const host = zone !== undefined && literal ? `[${url.hostname.slice(1, -1)}%25${encodeURIComponent(zone)}]` : url.hostname;
   return `${url.protocol}//${host}${url.port === '' ? '' : `:${url.port}`}${url.pathname}${url.search}`;
 }

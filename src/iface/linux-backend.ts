@@ -39,7 +39,7 @@ export class LinuxBackend implements RegistryBackend {
   /**
    * What the last `read()` used. `'sysfs'` normally. `'proc'` when /sys/class/net is missing or
    * belongs to another network namespace (a bare `nsenter --net`/`unshare -n` does not remount
-   * /sys, trials.md §4): then names come from /proc/net/dev (which follows the caller's netns),
+   * /sys): then names come from /proc/net/dev (which follows the caller's netns),
    * indexes from /proc/net/if_inet6 and os.networkInterfaces(), and interfaces without IPv6
    * addresses (except `lo`, always 1) have index 0 = unknown, flags as os.networkInterfaces() sees them.
    */
@@ -96,6 +96,22 @@ export class LinuxBackend implements RegistryBackend {
       if (nic !== undefined) nic.addresses.push({ address: a.bytes, prefixLength: a.prefixLength, flags: a.flags });
     }
     return list;
+  }
+
+  /**
+   * Whether `name` still has ifindex `index`: one sysfs attribute (`/sys/class/net/NAME/ifindex`;
+   * `name` comes from an earlier read, never from caller input). In 'proc' mode sysfs shows
+   * another namespace, so /proc/net/if_inet6 answers instead (every interface a link-local zone
+   * can use is there); an interface without IPv6 addresses is then reported as not verified.
+   */
+  verify(name: string, index: number): boolean {
+    if (this.mode === 'sysfs') {
+      const got = tryRead(() => Number.parseInt(readAttribute(join(this.#netDir, name, 'ifindex')), 10));
+      return got === index;
+    }
+    const raw = toRaw(name);
+    const lines = tryRead(() => parseIfInet6(readFileSync(join(this.#procNet, 'if_inet6'), 'latin1'))) ?? [];
+    return lines.some((a) => a.index === index && a.name === raw);
   }
 
   /** Every interface in sysfs, by raw name; `nic` only for names that are UTF-8. */
@@ -202,7 +218,7 @@ export interface Inet6Line {
   name: string;
 }
 
-/** `/proc/net/if_inet6`: `%032x ifindex prefixlen scope flags name`, all hex (L-3). */
+/** `/proc/net/if_inet6`: `%032x ifindex prefixlen scope flags name`, all hex (net/ipv6/addrconf.c if6_seq_show). */
 export function parseIfInet6(text: string): Inet6Line[] {
   const out: Inet6Line[] = [];
   for (const line of text.split('\n')) {
@@ -227,7 +243,7 @@ export function parseIfInet6(text: string): Inet6Line[] {
 export function parseProcNetDev(text: string): string[] {
   const out: string[] = [];
   for (const line of text.split('\n').slice(2)) {
-    const colon = line.indexOf(':'); // names never contain ':' (L-1)
+    const colon = line.indexOf(':'); // names never contain ':' (dev_valid_name)
     if (colon > 0) out.push(line.slice(0, colon).trim());
   }
   return out;

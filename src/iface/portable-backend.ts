@@ -35,6 +35,8 @@ export class PortableBackend implements RegistryBackend {
   /** Windows: zones are interface indexes (Node prints `fe80::1%13` there), elsewhere names */
   readonly zoneStyle: 'name' | 'index';
   readonly #networkInterfaces: NetworkInterfacesFn;
+  /** one os.networkInterfaces() for the checks of one synchronous run */
+  #turn: ReturnType<NetworkInterfacesFn> | undefined;
 
   constructor(options: PortableBackendOptions = {}) {
     const platform = options.platform ?? process.platform;
@@ -43,42 +45,59 @@ export class PortableBackend implements RegistryBackend {
     this.#networkInterfaces = options.networkInterfaces ?? osNetworkInterfaces;
   }
 
+  /**
+   * Whether `name` still has index `index`: the scopeid of its link-local address in a fresh
+   * os.networkInterfaces() (the only source here), shared by every check until the current
+   * synchronous run ends (racing several interfaces checks each).
+   */
+  verify(name: string, index: number): boolean {
+    if (this.#turn === undefined) {
+      this.#turn = this.#networkInterfaces();
+      queueMicrotask(() => (this.#turn = undefined));
+    }
+    const entries = this.#turn[name];
+    return entries !== undefined && this.#parse(name, entries).index === index;
+  }
+
   read(): RawInterface[] {
     const out: RawInterface[] = [];
     for (const [name, entries] of Object.entries(this.#networkInterfaces())) {
-      if (entries === undefined) continue;
-      let index = 0;
-      const addresses: RawAddress[] = [];
-      for (const e of entries) {
-        if (typeof e.address !== 'string') continue;
-        const family = familyOf(e.family);
-        if (family === undefined) continue;
-        // Node 0.6 on Windows embedded the zone in the text (`fe80::5efe:192.168.1.6%13`)
-        const percent = e.address.indexOf('%');
-        const text = percent === -1 ? e.address : e.address.slice(0, percent);
-        const parsed = ScopedAddress.tryParse(text);
-        const prefixLength = prefixLengthOf(e);
-        if (parsed === undefined || parsed.family !== family || prefixLength === undefined) continue;
-        if (family === 6 && index === 0 && parsed.isLinkLocalUnicast()) {
-          const scope = typeof e.scopeid === 'number' ? e.scopeid : percent === -1 ? 0 : Number(e.address.slice(percent + 1));
-          if (Number.isInteger(scope) && scope > 0) index = scope;
-        }
-        addresses.push({ address: text, prefixLength });
-      }
-      const loopback = entries.some((e) => e.internal === true);
-      out.push({
-        name,
-        index,
-        up: true,
-        running: true,
-        loopback,
-        multicast: !loopback,
-        mac: entries.find((e) => typeof e.mac === 'string')?.mac,
-        mtu: undefined,
-        addresses,
-      });
+      if (entries !== undefined) out.push(this.#parse(name, entries));
     }
     return out;
+  }
+
+  #parse(name: string, entries: NicEntry[]): RawInterface {
+    let index = 0;
+    const addresses: RawAddress[] = [];
+    for (const e of entries) {
+      if (typeof e.address !== 'string') continue;
+      const family = familyOf(e.family);
+      if (family === undefined) continue;
+      // Node 0.6 on Windows embedded the zone in the text (`fe80::5efe:192.168.1.6%13`)
+      const percent = e.address.indexOf('%');
+      const text = percent === -1 ? e.address : e.address.slice(0, percent);
+      const parsed = ScopedAddress.tryParse(text);
+      const prefixLength = prefixLengthOf(e);
+      if (parsed === undefined || parsed.family !== family || prefixLength === undefined) continue;
+      if (family === 6 && index === 0 && parsed.isLinkLocalUnicast()) {
+        const scope = typeof e.scopeid === 'number' ? e.scopeid : percent === -1 ? 0 : Number(e.address.slice(percent + 1));
+        if (Number.isInteger(scope) && scope > 0) index = scope;
+      }
+      addresses.push({ address: text, prefixLength });
+    }
+    const loopback = entries.some((e) => e.internal === true);
+    return {
+      name,
+      index,
+      up: true,
+      running: true,
+      loopback,
+      multicast: !loopback,
+      mac: entries.find((e) => typeof e.mac === 'string')?.mac,
+      mtu: undefined,
+      addresses,
+    };
   }
 }
 

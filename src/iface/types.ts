@@ -38,6 +38,12 @@ export interface RegistryBackend {
   /** what link-local addresses carry as zone: the name (POSIX, default) or the decimal index (Windows, as Node prints them) */
   readonly zoneStyle?: 'name' | 'index';
   read(): RawInterface[];
+  /**
+   * Whether interface `name` still has ifindex `index` right now, asked before a cached
+   * index-to-name (or name-to-index) mapping reaches a socket. Cheap and synchronous (Linux: one
+   * sysfs attribute). `false` makes the registry re-read first. Without it the cache is trusted.
+   */
+  verify?(name: string, index: number): boolean;
 }
 
 export interface InterfaceAddress {
@@ -62,4 +68,43 @@ export interface RegistryOptions {
   maxAge?: number;
   /** clock in ms (tests); default `performance.now` */
   now?: () => number;
+  /**
+   * Keep the table current from the first lookup on, for the life of the registry (as if one
+   * `watch()` stayed open): lookups are then Map hits with no re-reads. Default false.
+   */
+  watch?: boolean;
+  /** ms between backend reads when the watcher has to poll (no kernel notifications); default 1000 */
+  pollInterval?: number;
+}
+
+/**
+ * One change of the interface table, as the watcher reports it. `interface` is the state after
+ * the change (for `removed`, the last state known); `previous` the state before.
+ * - `added` / `removed`: an interface appeared / is gone (a link deleted and re-created, even
+ *   with the same index, is `removed` then `added` when the kernel's notification says so);
+ * - `renamed`: same index, new name (`ip link set dev X name Y`);
+ * - `up` / `down`: the administrative state (IFF_UP, what `ip link set up/down` changes and what
+ *   the zone policy refuses on);
+ * - `address-added` / `address-removed`: one address (IPv4 or IPv6) on the interface;
+ * - `changed`: anything else on the interface: carrier (`running`), MTU, MAC, an address's flags
+ *   (a tentative link-local address becoming usable changes `linkLocal`).
+ */
+export type InterfaceEvent =
+  | { readonly type: 'added' | 'removed'; readonly interface: InterfaceInfo }
+  | { readonly type: 'renamed' | 'up' | 'down' | 'changed'; readonly interface: InterfaceInfo; readonly previous: InterfaceInfo }
+  | { readonly type: 'address-added' | 'address-removed'; readonly interface: InterfaceInfo; readonly address: InterfaceAddress };
+
+export type InterfaceEventType = InterfaceEvent['type'];
+
+export interface WatchOptions {
+  /** only events of these interfaces: names (strings) or indexes (numbers); default every interface */
+  interfaces?: readonly (string | number)[] | undefined;
+  /** closes the watcher when aborted */
+  signal?: AbortSignal | undefined;
+  /**
+   * Keep the program running while the watcher is open (as `fs.watch`); default true. `false`
+   * for a watcher that should not hold a program that has nothing else to do (the `ip monitor`
+   * child and the poll timer never do).
+   */
+  persistent?: boolean | undefined;
 }

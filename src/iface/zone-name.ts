@@ -4,22 +4,22 @@ import { Fe80Error, quote } from '../errors.js';
 
 /**
  * Which names a backend can have.
- * - `linux`: kernel `dev_valid_name()` rules (standards.md L-1, L-2), also used for macOS/BSD
+ * - `linux`: kernel `dev_valid_name()` rules (net/core/dev.c), also used for macOS/BSD
  *   (IFNAMSIZ 16 there too).
  * - `windows`: adapter friendly names (`Loopback Pseudo-Interface 1`, `Wi-Fi`): spaces allowed,
  *   up to 256 UTF-16 units (IF_MAX_STRING_SIZE); never a file path.
  */
 export type NameRules = 'linux' | 'windows';
 
-/** IFNAMSIZ: 16 bytes including the NUL, so Linux names are 1-15 bytes (L-1). */
+/** IFNAMSIZ: 16 bytes including the NUL, so Linux names are 1-15 bytes. */
 export const IFNAMSIZ = 16;
-/** sin6_scope_id is a uint32 (RFC 3493 §3.3, L-4). */
+/** sin6_scope_id is a uint32 (RFC 3493 §3.3). */
 export const MAX_ZONE_INDEX = 0xffff_ffff;
 const WINDOWS_MAX_NAME = 256;
 
 /**
  * Why `name` cannot be an interface name under `rules`, or `undefined` when it can.
- * Linux (L-1, L-2): 1-15 bytes of UTF-8, not `.` or `..`, no `/`, `:`, NUL, `%`, and no byte the
+ * Linux (`dev_valid_name()`): 1-15 bytes of UTF-8, not `.` or `..`, no `/`, `:`, NUL, `%`, and no byte the
  * kernel's `isspace()` accepts (0x09-0x0D, 0x20 and 0xA0, so `à` = C3 A0 is out).
  */
 export function zoneNameProblem(name: string, rules: NameRules = 'linux'): string | undefined {
@@ -33,37 +33,37 @@ export function zoneNameProblem(name: string, rules: NameRules = 'linux'): strin
     }
     return undefined;
   }
-  if (name === '.' || name === '..') return 'is "." or ".." (L-1)';
+  if (name === '.' || name === '..') return 'is "." or ".."';
   let bytes = 0;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c < 0x80) {
       bytes += 1;
-      if (c === 0x2f) return `contains "/" at ${i} (L-1)`;
-      if (c === 0x3a) return `contains ":" at ${i} (L-1)`;
-      if (c === 0x25) return `contains "%" at ${i} (L-2; also the zone delimiter, RFC 4007 §11.2)`;
+      if (c === 0x2f) return `contains "/" at ${i}`;
+      if (c === 0x3a) return `contains ":" at ${i}`;
+      if (c === 0x25) return `contains "%" at ${i} (the zone delimiter, RFC 4007 §11.2)`;
       if (c === 0) return `contains NUL at ${i}`;
-      if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return `contains whitespace ${hex(c)} at ${i} (L-1)`;
+      if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return `contains whitespace ${hex(c)} at ${i}`;
     } else if (c < 0x800) {
       // two bytes: 110xxxxx 10xxxxxx; the continuation byte is 0xA0 when the low 6 bits are 0x20
       bytes += 2;
-      if ((c & 0x3f) === 0x20) return `contains U+${c.toString(16).toUpperCase().padStart(4, '0')} at ${i}, whose UTF-8 has byte 0xA0 (kernel isspace, L-1)`;
+      if ((c & 0x3f) === 0x20) return `contains U+${c.toString(16).toUpperCase().padStart(4, '0')} at ${i}, whose UTF-8 has byte 0xA0 (kernel isspace)`;
     } else if (c >= 0xd800 && c <= 0xdfff) {
       const next = name.charCodeAt(i + 1);
       if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return `contains an unpaired surrogate at ${i}`;
       const cp = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
       bytes += 4;
       if (((cp >> 12) & 0x3f) === 0x20 || ((cp >> 6) & 0x3f) === 0x20 || (cp & 0x3f) === 0x20) {
-        return `contains U+${cp.toString(16).toUpperCase()} at ${i}, whose UTF-8 has byte 0xA0 (kernel isspace, L-1)`;
+        return `contains U+${cp.toString(16).toUpperCase()} at ${i}, whose UTF-8 has byte 0xA0 (kernel isspace)`;
       }
       i++;
     } else {
       bytes += 3;
       if (((c >> 6) & 0x3f) === 0x20 || (c & 0x3f) === 0x20) {
-        return `contains U+${c.toString(16).toUpperCase().padStart(4, '0')} at ${i}, whose UTF-8 has byte 0xA0 (kernel isspace, L-1)`;
+        return `contains U+${c.toString(16).toUpperCase().padStart(4, '0')} at ${i}, whose UTF-8 has byte 0xA0 (kernel isspace)`;
       }
     }
-    if (bytes >= IFNAMSIZ) return `is longer than ${IFNAMSIZ - 1} bytes (IFNAMSIZ, L-1)`;
+    if (bytes >= IFNAMSIZ) return `is longer than ${IFNAMSIZ - 1} bytes (IFNAMSIZ)`;
   }
   return undefined;
 }
@@ -78,7 +78,7 @@ export function assertZoneName(name: string, rules: NameRules = 'linux'): void {
 
 /**
  * The decimal u32 a zone string spells, or `undefined` when it is not all ASCII digits or is
- * above 2^32-1 (glibc G-1: `strtoull` base 10, fully consumed, <= UINT32_MAX). `'01'` -> 1,
+ * above 2^32-1 (glibc `getaddrinfo`: `strtoull` base 10, fully consumed, <= UINT32_MAX). `'01'` -> 1,
  * `'0'` -> 0; `'+1'`, `' 1'`, `''` -> undefined.
  */
 export function parseZoneIndex(zone: string): number | undefined {
@@ -94,7 +94,7 @@ export function parseZoneIndex(zone: string): number | undefined {
 
 /**
  * True for "no zone": `undefined`, the number 0 and an all-digit string whose value is 0 (`'0'`,
- * `'00'`): RFC 4007 §6, zone index 0 is the default zone; glibc reads `%00` as 0 too (G-1). The
+ * `'00'`): RFC 4007 §6, zone index 0 is the default zone; glibc reads `%00` as 0 too. The
  * socket layer calls this first. It is pure syntax, so an interface literally named `0` cannot be
  * chosen through zone `0` there (the registry's `get('0')` still finds it, name first, as glibc does).
  */

@@ -2,12 +2,11 @@
 // interface (`{ interface: 'eth0', port }` = that interface's link-local address), a host, or
 // just a port (every address).
 import { Endpoint, ScopedAddress } from '../addr/index.js';
-import { Fe80Error, isFe80Error, quote } from '../errors.js';
+import { Fe80Error, quote } from '../errors.js';
 import type { InterfaceInfo, InterfaceRegistry } from '../iface/index.js';
-import { withTargetZone } from './target.js';
 import { tcpCanUse, tcpZoneUnsupported } from './node-zone.js';
 import { checkPort, invalid, unbracket } from '../validate.js';
-import { resolveZones, usableInterface, zoneRequired } from '../zone/index.js';
+import { checkSelector, decide, usableInterface, zonePolicy, type InterfaceSelector } from '../zone/index.js';
 
 export type BindTarget =
   | string
@@ -28,7 +27,7 @@ function checked(bind: ResolvedBind, tcp: boolean): ResolvedBind {
   return bind;
 }
 
-function fromAddress(address: ScopedAddress, port: number, reg: InterfaceRegistry, tcp: boolean): ResolvedBind {
+function fromAddress(address: ScopedAddress, port: number, reg: InterfaceRegistry, tcp: boolean, zone?: InterfaceSelector): ResolvedBind {
   if (address.isUnspecified() && address.zone !== undefined && address.zone !== '0') {
     throw new Fe80Error(
       'ERR_ZONE_NOT_ALLOWED',
@@ -36,13 +35,12 @@ function fromAddress(address: ScopedAddress, port: number, reg: InterfaceRegistr
       { input: address.toString() },
     );
   }
-  let c: ReturnType<typeof resolveZones>[number] | undefined;
-  try {
-    [c] = resolveZones(address, { registry: reg });
-  } catch (error) {
-    if (isFe80Error(error, 'ERR_ZONE_REQUIRED')) throw zoneRequired(address, reg, port, 'bind');
-    throw error;
+  if (zone !== undefined && address.family === 4 && zone !== 0 && zone !== '0') {
+    throw new Fe80Error('ERR_ZONE_NOT_ALLOWED', `zone ${quote(String(zone))} given for ${address.address}, an IPv4 address: IPv4 addresses take no zone; remove it`, {
+      input: `${address.address}%${String(zone)}`,
+    });
   }
+  const [c] = decide(address, zonePolicy(zone), reg, undefined, undefined, { operation: 'bind', port, registry: reg });
   if (c === undefined) throw new Fe80Error('ERR_INVALID_ARGUMENT', `no address to bind for ${address.toString()}`);
   return checked({ host: c.host, port, interface: c.interface }, tcp);
 }
@@ -74,7 +72,8 @@ export function resolveBind(target: BindTarget | undefined, reg: InterfaceRegist
     if (host instanceof ScopedAddress) address = host;
     else if (typeof host === 'string') address = ScopedAddress.parse(unbracket(host));
     else throw invalid('host', 'an IP address string or a ScopedAddress', host);
-    return fromAddress(withTargetZone(address, (target as { zone?: unknown }).zone), port, reg, tcp);
+    const zone = (target as { zone?: unknown }).zone;
+    return fromAddress(address, port, reg, tcp, zone === undefined ? undefined : checkSelector(zone, 'zone'));
   }
   return { host: undefined, port, interface: undefined };
 }

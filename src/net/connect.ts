@@ -1,23 +1,34 @@
-// connect(): a TCP connection to a scoped endpoint. The zone is resolved by the zone policy and
-// handed to Node in platform form; a missing zone is an error or, opt-in, a race over the
-// candidate interfaces. Node never sees a zone-less link-local address (Node 22+ would guess).
+// connect(): a TCP connection to a scoped endpoint or a host name. The zone floor plans the
+// candidates once (a literal at once, a name after resolution: mDNS answers zoned to their link,
+// system answers placed by the zone policy), and the one racer tries them (RFC 8305 §5). Node
+// never sees a zone-less link-local address (Node 22+ would guess the interface).
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { Endpoint, type ScopedAddress } from '../addr/index.js';
-import { isFe80Error } from '../errors.js';
 import type { InterfaceRegistry } from '../iface/index.js';
+import { checkBoolean, checkMs, checkObject, checkSignal, invalid } from '../validate.js';
+import { checkAllowed, registryOf, zonePolicy, type ChosenBy, type InterfaceSelector, type Operation, type TargetForm, type ZoneCandidate, type ZoneOption } from '../zone/index.js';
+import { within } from '../cancel.js';
 import { invalidateOn } from './invalidate.js';
 import { tcpCanUse, tcpZoneUnsupported } from './node-zone.js';
+import { planLiteral, planName, type ZonePlan } from '../dns/index.js';
 import { connectError, race, DEFAULT_ATTEMPT_DELAY, type RaceEntry } from './race.js';
-import { parseTarget, type ConnectTarget } from './target.js';
-import { checkBoolean, checkMs, checkObject, checkSignal } from '../validate.js';
-import { registryOf, resolveZones, zonePolicy, zoneRequired, type ZoneCandidate, type ZonePolicyOptions } from '../zone/index.js';
+import { parseTarget, targetText, type ConnectTarget, type ParsedTarget } from './target.js';
 
-export interface ConnectOptions extends Omit<ZonePolicyOptions, 'platform'> {
-  /** ms for the whole connect, every attempt included (default and 0: none, as for net.connect) */
+export interface ConnectOptions {
+  /** the zone for a link-local address written without one: a name, an index, 'auto' or a list to race */
+  zone?: ZoneOption | undefined;
+  /** when set, connect only to link-local addresses on these interfaces (names or indexes) */
+  allowedInterfaces?: readonly InterfaceSelector[] | undefined;
+  /** default: the process-wide registry */
+  registry?: InterfaceRegistry | undefined;
+  /** ms for the whole connect, name resolution and every attempt included (default and 0: none, as for net.connect) */
   timeout?: number | undefined;
   signal?: AbortSignal | undefined;
   /** ms between racing attempts (RFC 8305 §5), default 250; 0 = all at once; 1-9 are raised to 10 */
   attemptDelay?: number | undefined;
+  /** for a host name: 4 or 6 to use one address family only (default both) */
+  family?: 0 | 4 | 6 | undefined;
   noDelay?: boolean | undefined;
   keepAlive?: boolean | undefined;
   /**
@@ -33,18 +44,28 @@ export interface ConnectInfo {
   endpoint: Endpoint;
   /** the interface used, `undefined` for addresses that take no zone */
   interface: string | undefined;
+  /** how the interface was chosen: written in the address, the zone option, a race ('auto', a list), or none needed */
+  chosenBy: ChosenBy;
+  /** the host name asked for, when the target was a name */
+  host: string | undefined;
   /** attempts started (1 unless racing) */
   attempts: number;
 }
 
 export type Fe80Socket = net.Socket & { readonly fe80: ConnectInfo };
 
-export interface CheckedConnectOptions {
-  zone: ZonePolicyOptions['zone'];
-  registry: InterfaceRegistry;
+/** Internal: who is asking (for the wording of errors) and how the target was written. */
+export const kCaller: unique symbol = Symbol('fe80.caller');
+export interface Caller {
+  operation: Operation;
+  form?: TargetForm | undefined;
+}
+
+export interface CheckedConnectOptions extends ZonePlan {
   timeout: number | undefined;
   signal: AbortSignal | undefined;
   attemptDelay: number;
+  family: 0 | 4 | 6;
   noDelay: boolean | undefined;
   keepAlive: boolean | undefined;
   allowHalfOpen: boolean | undefined;
@@ -56,13 +77,19 @@ let defaults: CheckedConnectOptions | undefined;
 export function checkConnectOptions(options: ConnectOptions | undefined): CheckedConnectOptions {
   if (options === undefined) return (defaults ??= Object.freeze(checkConnectOptions({})));
   const o = checkObject(options, 'options');
-  zonePolicy(o.zone);
+  const family = o.family ?? 0;
+  if (family !== 0 && family !== 4 && family !== 6) throw invalid('family', '0, 4 or 6', family);
+  const caller = (o as { [kCaller]?: Caller })[kCaller];
   return {
-    zone: o.zone,
+    policy: zonePolicy(o.zone),
+    allowed: checkAllowed(o.allowedInterfaces),
     registry: registryOf(o),
+    operation: caller?.operation ?? 'connect',
+    form: caller?.form,
     timeout: checkMs(o.timeout, 'timeout') || undefined, // 0 = no timeout, as net's `timeout: 0`
     signal: checkSignal(o.signal),
     attemptDelay: checkMs(o.attemptDelay, 'attemptDelay') ?? DEFAULT_ATTEMPT_DELAY,
+    family,
     noDelay: checkBoolean(o.noDelay, 'noDelay'),
     keepAlive: checkBoolean(o.keepAlive, 'keepAlive'),
     allowHalfOpen: checkBoolean(o.allowHalfOpen, 'allowHalfOpen'),
@@ -81,21 +108,11 @@ export function socketOptions(host: string, port: number, o: CheckedConnectOptio
   return options;
 }
 
-/** Resolves the target into race entries (one unless racing). */
-export function plan(target: ConnectTarget, o: CheckedConnectOptions): { label: () => string; port: number; entries: RaceEntry<ZoneCandidate>[] } {
-  const { address, port } = parseTarget(target);
-  let candidates: ZoneCandidate[];
-  try {
-    candidates = resolveZones(address, { zone: o.zone, registry: o.registry });
-  } catch (error) {
-    if (isFe80Error(error, 'ERR_ZONE_REQUIRED')) throw zoneRequired(address, o.registry, port);
-    throw error;
-  }
-  // interfaces Node's TCP layer cannot address: an error when named, skipped when racing
+/** Race entries for TCP: interfaces Node's TCP layer cannot address are an error when named, skipped when racing. */
+function tcpEntries(candidates: ZoneCandidate[], port: number): RaceEntry<ZoneCandidate>[] {
   const usable = candidates.length === 1 && tcpCanUse((candidates[0] as ZoneCandidate).host) ? candidates : candidates.filter((c) => tcpCanUse(c.host));
-  if (usable.length === 0) throw tcpZoneUnsupported(candidates[0]?.interface?.name ?? String(address.zone));
-  const entries = usable.map((c) => new Entry(c, port));
-  return { label: () => `connect to ${Endpoint.from(address, port).toString()}`, port, entries };
+  if (usable.length === 0) throw tcpZoneUnsupported(candidates[0]?.interface?.name ?? String(candidates[0]?.address.zone));
+  return usable.map((c) => new Entry(c, port));
 }
 
 /** A race entry whose endpoint text is only built when an error message needs it. */
@@ -154,13 +171,17 @@ export function attachInfo<S extends object, I>(socket: S, info: I): S & { reado
 /** `socket.fe80`: the endpoint is built on first read (most callers never look, and connect rate matters). */
 class LazyConnectInfo implements ConnectInfo {
   readonly interface: string | undefined;
+  readonly chosenBy: ChosenBy;
+  readonly host: string | undefined;
   readonly attempts: number;
   readonly #address: ScopedAddress;
   readonly #port: number;
   #endpoint: Endpoint | undefined;
 
-  constructor(candidate: ZoneCandidate, port: number, attempts: number) {
+  constructor(candidate: ZoneCandidate, port: number, attempts: number, host: string | undefined) {
     this.interface = candidate.interface?.name;
+    this.chosenBy = candidate.chosenBy;
+    this.host = host;
     this.attempts = attempts;
     this.#address = candidate.address;
     this.#port = port;
@@ -171,31 +192,60 @@ class LazyConnectInfo implements ConnectInfo {
     return this.#endpoint;
   }
 
-  toJSON(): { endpoint: string; interface: string | undefined; attempts: number } {
-    return { endpoint: this.endpoint.toString(), interface: this.interface, attempts: this.attempts };
+  toJSON(): { endpoint: string; interface: string | undefined; chosenBy: ChosenBy; host?: string; attempts: number } {
+    const out: { endpoint: string; interface: string | undefined; chosenBy: ChosenBy; host?: string; attempts: number } = {
+      endpoint: this.endpoint.toString(),
+      interface: this.interface,
+      chosenBy: this.chosenBy,
+      attempts: this.attempts,
+    };
+    if (this.host !== undefined) out.host = this.host;
+    return out;
   }
 }
 
-/** Connects with already-checked options (shared with connectTLS). */
-export function connectChecked(target: ConnectTarget, o: CheckedConnectOptions): Promise<Fe80Socket> {
-  const { label, port, entries } = plan(target, o);
+/** The default wait of an mDNS resolution (resolveMdns's `timeout`). */
+const MDNS_TIMEOUT = 1500;
+
+const label = (t: ParsedTarget) => (): string => `connect to ${targetText(t)}`;
+
+/** Races `entries` (or opens the one entry directly) with what is left of the timeout. */
+function dial(t: ParsedTarget, entries: RaceEntry<ZoneCandidate>[], o: CheckedConnectOptions, timeout: number | undefined): Promise<Fe80Socket> {
+  const port = t.port;
   const only = entries[0] as RaceEntry<ZoneCandidate>;
-  if (entries.length === 1 && o.timeout === undefined && o.signal === undefined) {
+  if (entries.length === 1 && timeout === undefined && o.signal === undefined) {
     // the common case: one attempt, nothing to race or cancel
     return new Promise((resolve, reject) => {
       openTcp(port, o)(only.candidate, (error, socket) => {
-        if (error !== undefined) reject(connectError(label, [{ endpoint: only.endpoint, interface: only.interface, error }]));
-        else resolve(attachInfo(socket as net.Socket, new LazyConnectInfo(only.candidate, port, 1) as ConnectInfo));
+        if (error !== undefined) reject(connectError(label(t), [{ endpoint: only.endpoint, interface: only.interface, error }]));
+        else resolve(attachInfo(socket as net.Socket, new LazyConnectInfo(only.candidate, port, 1, t.name) as ConnectInfo));
       });
     });
   }
   return race(entries, openTcp(port, o), {
     attemptDelay: o.attemptDelay,
-    timeout: o.timeout,
+    timeout,
     signal: o.signal,
-    label,
+    label: label(t),
     dispose: destroy,
-  }).then(({ value, entry, started }) => attachInfo(value, new LazyConnectInfo(entry.candidate, port, started) as ConnectInfo));
+  }).then(({ value, entry, started }) => attachInfo(value, new LazyConnectInfo(entry.candidate, port, started, t.name) as ConnectInfo));
+}
+
+/** Connects with already-checked options (shared with connectTLS and the HTTP connector). */
+export function connectChecked(target: ConnectTarget, o: CheckedConnectOptions): Promise<Fe80Socket> {
+  const t = parseTarget(target);
+  if (t.name === undefined) return dial(t, tcpEntries(planLiteral(t, o), t.port), o, o.timeout);
+  return connectName(t, o);
+}
+
+/** A host name: resolution and attempts share one timeout. */
+async function connectName(t: ParsedTarget, o: CheckedConnectOptions): Promise<Fe80Socket> {
+  const started = performance.now();
+  // the mDNS wait is its own (1.5 s by default), within what the connect timeout leaves
+  const planned = planName(t, o, { family: o.family, signal: o.signal, timeout: o.timeout === undefined ? undefined : Math.min(o.timeout, MDNS_TIMEOUT) });
+  const candidates = await within(planned, o.timeout, o.signal, label(t));
+  const left = o.timeout === undefined ? undefined : Math.max(1, o.timeout - (performance.now() - started));
+  return dial(t, tcpEntries(candidates, t.port), o, left);
 }
 
 const destroy = (socket: net.Socket): void => {

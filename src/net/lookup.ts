@@ -1,5 +1,5 @@
 // A dgram `lookup` that keeps a zoned literal intact. Node treats `fe80::1%eth_0` (a zone with
-// characters outside its isIP pattern, standards.md N-2) as a host name and sends it to
+// characters outside its isIP pattern `[0-9A-Za-z.:-]`) as a host name and sends it to
 // getaddrinfo, whose answer loses the zone; this hands the literal straight back (dgram, unlike
 // net, does not re-check the answer, and libuv resolves the name with if_nametoindex).
 import dns from 'node:dns';

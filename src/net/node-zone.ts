@@ -1,4 +1,4 @@
-// Node's TCP layer accepts a zone only from [0-9A-Za-z.:-] (its isIP pattern, standards.md N-2):
+// Node's TCP layer accepts a zone only from [0-9A-Za-z.:-] (its isIP pattern):
 // any other host goes to getaddrinfo, whose answer has lost the zone, and a lookup answer with
 // such a zone is rejected (ERR_INVALID_IP_ADDRESS). Numeric zones do not work either (libuv
 // uses if_nametoindex on POSIX). So TCP over an interface named e.g. `br_lan` cannot be done

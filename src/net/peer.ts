@@ -1,5 +1,5 @@
 // Addresses Node reports (remoteAddress, localAddress, rinfo.address, server.address()) back
-// into Endpoints. Node appends `%<if_indextoname>` to link-local addresses (standards.md N-3):
+// into Endpoints. Node appends `%<if_indextoname>` to link-local addresses (libuv's uv_if_indextoiid):
 // a name on POSIX, the decimal index on Windows, which we turn into the name.
 import { Endpoint, ScopedAddress } from '../addr/index.js';
 import { parseZoneIndex, type InterfaceRegistry } from '../iface/index.js';

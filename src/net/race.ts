@@ -1,5 +1,5 @@
 // RFC 8305 §5-style racing of connection attempts (applied to one address over several
-// interfaces, standards.md RHE-1..4): start one attempt, start the next after `attemptDelay` or
+// interfaces, or to every answer of a host name): start one attempt, start the next after `attemptDelay` or
 // as soon as an attempt fails, keep the first that succeeds and cancel the rest at once.
 // The winner is handed over before the losers are torn down (in the next check phase of the
 // same loop iteration), as Go's dialParallel returns while its losers are cancelled: the caller's
@@ -27,6 +27,12 @@ export type Opener<C, T> = (candidate: C, done: (error: Error | undefined, value
 
 export interface RaceOptions<T> {
   attemptDelay: number;
+  /**
+   * ms before the second attempt when the first is a strong hint (an address the neighbour table
+   * knows on that interface): the others join only if it has not answered by then, whatever
+   * `attemptDelay` is (a failure of the first still starts the rest at once).
+   */
+  headStart?: number | undefined;
   timeout: number | undefined;
   signal: AbortSignal | undefined;
   /** `connect to [fe80::1]:80`; called only when an error needs it */
@@ -135,11 +141,15 @@ export function race<C, T>(entries: readonly RaceEntry<C>[], open: Opener<C, T>,
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       if (settled || next >= entries.length) return;
-      if (delay === 0) immediate ??= setImmediate(turn);
+      if (next === 1 && options.headStart !== undefined && failed.length === 0) timer = setTimeout(startNext, effectiveDelay(options.headStart));
+      else if (delay === 0) immediate ??= setImmediate(turn);
       else timer = setTimeout(startNext, delay);
     };
 
     function startNext(): void {
+      // Called by the stagger timer or early, after a failure: either way no other start may stay
+      // armed, or the next attempt would come one delay too soon (one timer at a time).
+      if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       if (settled || next >= entries.length) return;
       const index = next++;

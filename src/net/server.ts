@@ -10,6 +10,7 @@ import { abortedError } from '../cancel.js';
 import { socketError, where } from './invalidate.js';
 import { listenCancellable } from './listening.js';
 import { endpointFromNode } from './peer.js';
+import { followInterface } from './follow.js';
 import { checkBoolean, checkInteger, checkObject, checkSignal, invalid } from '../validate.js';
 import { registryOf } from '../zone/index.js';
 
@@ -25,6 +26,13 @@ export interface ListenOptions extends ServerOptions {
   signal?: AbortSignal | undefined;
   /** listen with this server (from `createServer`) instead of a new one */
   server?: Fe80Server | undefined;
+  /**
+   * `{ interface }` targets: follow the interface (default true). When its link-local address
+   * changes or the link is re-created, listen on the new address, same port, and emit
+   * `'relisten'` (`{ endpoint, interface, previous }`); `'relistenError'` (ERR_SOCKET) when that
+   * fails. See docs/iface.md.
+   */
+  followInterface?: boolean | undefined;
 }
 
 export interface PeerInfo {
@@ -90,7 +98,7 @@ export function createServer(options?: ServerOptions | ConnectionHandler, handle
 }
 
 /** Options of `listen` that are not server options. */
-const LISTEN_ONLY = new Set(['backlog', 'ipv6Only', 'exclusive', 'signal', 'server']);
+const LISTEN_ONLY = new Set(['backlog', 'ipv6Only', 'exclusive', 'signal', 'server', 'followInterface']);
 
 function serverOptionsOf(o: Partial<ListenOptions>, reg: InterfaceRegistry): ServerOptions {
   const serverOptions: ServerOptions & Record<string, unknown> = { ...o, registry: reg };
@@ -128,7 +136,8 @@ export async function listen(target: BindTarget, options?: ListenOptions | Conne
   const ipv6Only = checkBoolean(o.ipv6Only, 'ipv6Only');
   const exclusive = checkBoolean(o.exclusive, 'exclusive');
   const signal = checkSignal(o.signal);
-  const { host, port } = resolveBind(target, reg, true);
+  const follow = checkBoolean(o.followInterface, 'followInterface') ?? true;
+  const { host, port, interface: bound } = resolveBind(target, reg, true);
   const label = (): string => `listen on ${where(host, port)}`;
   if (signal?.aborted) throw abortedError(label, signal);
   const own = o.server;
@@ -149,5 +158,7 @@ export async function listen(target: BindTarget, options?: ListenOptions | Conne
   // a server of the caller's gets the handler only once it listens: a failed listen, retried,
   // must not leave it attached twice
   if (own !== undefined && handler !== undefined) server.on('connection', handler as (socket: net.Socket) => void);
+  const zone = typeof target === 'object' && target !== null && 'interface' in target ? target.interface : undefined;
+  if (follow && zone !== undefined && bound !== undefined && server.listening) followInterface(server, reg, { zone, bound, backlog, ipv6Only });
   return server;
 }

@@ -1,6 +1,7 @@
-// connectTLS(): connect() (zone policy, racing) then a TLS handshake on the winning socket.
+// connectTLS(): connect() (zone policy, names, racing) then a TLS handshake on the winning socket.
 // No SNI for IP literals (RFC 6066 §3); the certificate is checked against the address without
-// its zone (the zone is not part of identity, standards.md RH-3), or against `servername`.
+// its zone (a zone is local to the host, RFC 4007 §6, never part of a peer's identity), against
+// the host name of a name target, or against `servername`.
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { Fe80ConnectError, Fe80Error } from '../errors.js';
@@ -21,7 +22,7 @@ export type Fe80TLSSocket = tls.TLSSocket & { readonly fe80: ConnectInfo };
 const NodeSecureContext = (tls as unknown as { SecureContext: abstract new (...args: never[]) => tls.SecureContext }).SecureContext;
 
 /** Options handled here, or that must not reach tls.connect (it gets the connected socket). */
-const OWN = new Set(['zone', 'registry', 'platform', 'timeout', 'signal', 'attemptDelay', 'noDelay', 'keepAlive', 'allowHalfOpen', 'servername', 'checkServerIdentity', 'host', 'port', 'socket', 'lookup', 'path']);
+const OWN = new Set(['zone', 'allowedInterfaces', 'family', 'registry', 'platform', 'timeout', 'signal', 'attemptDelay', 'noDelay', 'keepAlive', 'allowHalfOpen', 'servername', 'checkServerIdentity', 'host', 'port', 'socket', 'lookup', 'path']);
 
 /** A TLS option Node rejected, as ERR_INVALID_ARGUMENT with Node's error on `cause`. */
 function badOption(error: unknown): Fe80Error {
@@ -92,7 +93,9 @@ export async function connectTLS(target: ConnectTarget, options?: TLSConnectOpti
 
   const socket = await connectChecked(target, o);
   const info = socket.fe80;
-  const identity = servername ?? info.endpoint.address.address; // zone-less, canonical
+  // a host name is the SNI and the identity, as https does; an IP literal sends no SNI (RFC 6066 §3)
+  const sni = servername ?? info.host;
+  const identity = sni ?? info.endpoint.address.address; // zone-less, canonical
   const check = userCheck ?? tls.checkServerIdentity;
   const remaining = o.timeout === undefined ? undefined : Math.max(0, o.timeout - (performance.now() - started));
   const label = `TLS handshake with ${info.endpoint.toString()}`;
@@ -103,7 +106,7 @@ export async function connectTLS(target: ConnectTarget, options?: TLSConnectOpti
       secure = tls.connect({
         ...rest,
         socket,
-        ...(servername === undefined ? {} : { servername }),
+        ...(sni === undefined ? {} : { servername: sni }),
         checkServerIdentity: (_host, cert) => check(identity, cert),
       });
     } catch (error) {

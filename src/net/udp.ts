@@ -1,6 +1,6 @@
 // A small UDP (udp6) socket over dgram that takes and reports scoped endpoints, checks every
-// zone (Node sends silently on the first link for numeric, unknown or missing zones: trials.md
-// §2), joins link-scope multicast groups per interface by name (hiding Node's `'::%eth0'`
+// zone (Node sends silently on the first link for numeric, unknown or missing zones: libuv
+// turns them into scope id 0), joins link-scope multicast groups per interface by name (hiding Node's `'::%eth0'`
 // spelling), and can filter datagrams by arrival interface (Linux delivers a group's datagrams
 // to every socket bound to the port, whichever interface it joined on).
 import dgram from 'node:dgram';
@@ -17,7 +17,8 @@ import { scopedLookup } from './lookup.js';
 import { endpointFromNode } from './peer.js';
 import { parseTarget, type ConnectTarget } from './target.js';
 import { checkBoolean, checkInteger, checkObject, checkSignal, invalid } from '../validate.js';
-import { registryOf, resolveZones, usableInterface, zonePolicy, zoneRequired } from '../zone/index.js';
+import { checkSelector, registryOf, sameInterface, usableInterface, zonePolicy, zoneRequired, type ZoneCandidate } from '../zone/index.js';
+import { planLiteral, planName, type ZonePlan } from '../dns/index.js';
 
 export interface UdpSocketOptions {
   registry?: InterfaceRegistry | undefined;
@@ -143,44 +144,45 @@ export class UdpSocket extends EventEmitter {
       if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw invalid('data', 'a string or Uint8Array', data);
       const policy = zonePolicy(o.zone);
       if (policy.kind === 'auto' || policy.kind === 'list') throw invalid('zone', 'one interface (UDP does not race)', o.zone);
-      let { address, port } = parseTarget(to);
-      if (address.zone === undefined && o.zone === undefined && address.isMulticast() && address.requiresZone() && this.#multicastInterface) {
-        address = address.withZone(this.#multicastInterface.name);
+      const plan: ZonePlan = { policy, registry: this.#reg, allowed: undefined, operation: 'send', form: undefined };
+      const t = { ...parseTarget(to) }; // a copy: parsed targets are shared
+      const address = t.address;
+      if (address !== undefined && address.zone === undefined && t.zone === undefined && o.zone === undefined && address.isMulticast() && address.requiresZone() && this.#multicastInterface) {
+        t.address = address.withZone(this.#multicastInterface.name);
       }
-      let host: string;
-      try {
-        const [c] = resolveZones(address, { zone: o.zone, registry: this.#reg });
-        host = (c as { host: string }).host;
-        if (address.family === 4) host = `::ffff:${host}`; // udp6 socket
-      } catch (error) {
-        if (error instanceof Fe80Error && error.code === 'ERR_ZONE_REQUIRED') throw zoneRequired(address, this.#reg, port, 'send');
-        throw error;
-      }
-      const done = (error: Error | null, bytes?: number): void => {
-        if (error) reject(socketError('send to', host, port, error, this.#reg));
-        else resolve(bytes as number);
-      };
-      try {
-        this.raw.send(data, port, host, done);
-      } catch (error) {
-        done(error as Error); // e.g. ERR_SOCKET_DGRAM_NOT_RUNNING after close()
-      }
+      if (t.name === undefined) return this.#sendTo(data, planLiteral(t, plan)[0] as ZoneCandidate, t.port, resolve, reject);
+      // a host name: the first usable answer (UDP does not race)
+      planName(t, plan, { family: this.#ipv4 ? 4 : 0 }).then((candidates) => this.#sendTo(data, candidates[0] as ZoneCandidate, t.port, resolve, reject), reject);
     });
   }
 
-  #membershipArgs(group: unknown, iface: string | number | undefined): { address: ScopedAddress; info: InterfaceInfo | undefined; platform: string | undefined } {
-    let address = groupAddress(group);
-    if (iface !== undefined) {
-      if (typeof iface !== 'string' && typeof iface !== 'number') throw invalid('interface', 'an interface name or index', iface);
-      if (address.zone !== undefined) {
-        const a = usableInterface(this.#reg, address.zone, address);
-        const b = usableInterface(this.#reg, iface, address);
-        if (a.index !== b.index) throw new Fe80Error('ERR_INVALID_ARGUMENT', `two different interfaces for ${address.address}: ${quote(address.zone)} and ${quote(String(iface))}`);
-      } else address = address.withZone(String(iface));
+  #sendTo(data: string | Uint8Array, c: ZoneCandidate, port: number, resolve: (bytes: number) => void, reject: (error: Error) => void): void {
+    const host = c.address.family === 4 ? `::ffff:${c.host}` : c.host; // a udp6 socket
+    const done = (error: Error | null, bytes?: number): void => {
+      if (error) reject(socketError('send to', host, port, error, this.#reg));
+      else resolve(bytes as number);
+    };
+    try {
+      this.raw.send(data, port, host, done);
+    } catch (error) {
+      done(error as Error); // e.g. ERR_SOCKET_DGRAM_NOT_RUNNING after close()
     }
-    if (address.zone === undefined && !address.requiresZone()) return { address, info: undefined, platform: undefined };
-    if (address.zone === undefined) throw zoneRequired(address, this.#reg, undefined, 'join');
-    const info = usableInterface(this.#reg, address.zone, address);
+  }
+
+  #membershipArgs(group: unknown, iface: string | number | undefined): { address: ScopedAddress; info: InterfaceInfo | undefined; platform: string | undefined } {
+    const address = groupAddress(group);
+    const selector = iface === undefined ? undefined : checkSelector(iface, 'interface');
+    let info: InterfaceInfo | undefined;
+    if (address.zone !== undefined) info = usableInterface(this.#reg, address.zone, address);
+    if (selector !== undefined) {
+      const named = usableInterface(this.#reg, selector, address);
+      if (info !== undefined && !sameInterface(info, named)) {
+        throw new Fe80Error('ERR_INVALID_ARGUMENT', `two different interfaces for ${address.address}: ${quote(address.zone as string)} and ${quote(String(iface))}`);
+      }
+      info = named;
+    }
+    if (info === undefined && !address.requiresZone()) return { address, info: undefined, platform: undefined };
+    if (info === undefined) throw zoneRequired(address, this.#reg, { operation: 'join' });
     return { address: address.withZone(info.name), info, platform: `::%${this.#reg.toPlatformZone(info.name)}` };
   }
 

@@ -15,3 +15,14 @@ export { labSupport, type LabSupport } from './support.js';
 export { labTest, isCI, type LabTestOptions } from './lab-test.js';
 export { Lab, type LabOptions, type LinkOptions, type InterfaceOptions, type Link, type LinkEnd } from './lab.js';
 export type { Namespace, ExecOptions, ExecResult, SpawnOptions } from './namespace.js';
+export {
+  startDevice,
+  startAvahi,
+  deviceLab,
+  firstLine,
+  type DeviceOptions,
+  type SimulatedDevice,
+  type LabDevice,
+  type DeviceLab,
+  type DeviceLabOptions,
+} from './devices.js';

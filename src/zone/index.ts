@@ -1,14 +1,18 @@
 // The zone floor: between the interface registry and everything that opens sockets or answers
 // names. It turns (address, zone option, allowed interfaces, registry, operation) into the ordered
-// candidates to try, or a typed error whose advice fits the operation.
+// candidates to try, or a typed error whose advice fits the operation and the caller.
 export {
   resolveZones,
-  usableInterface,
-  zonePolicy,
+  decide,
   registryOf,
   zoneRequired,
-  type ZoneOption,
   type ZonePolicyOptions,
+  type ZoneRequest,
   type ZoneCandidate,
-  type ZoneAdvice,
-} from './policy.js';
+  type ChosenBy,
+} from './resolve.js';
+export { zonePolicy, checkSelector, checkIndex, namedInterfaces, zoneText, type ZoneOption, type InterfaceSelector, type Policy } from './option.js';
+export { usableInterface, sameInterface } from './usable.js';
+export { allowedSet, checkAllowed, uncheckable, outsideAllowed, type AllowedSet } from './allowed.js';
+export { checkZoneUse, takesNoZone } from './scope.js';
+export { zoneAdvice, addressForm, shellQuote, type Operation, type TargetForm, type Advice } from './advice.js';

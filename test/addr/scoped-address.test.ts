@@ -404,3 +404,20 @@ describe('values', () => {
     }
   });
 });
+
+describe('zones must be text: unpaired surrogates are refused at parse time', () => {
+  test('a lone high or low surrogate: ERR_INVALID_ZONE at its position; a pair is one character', () => {
+    for (const [text, at] of [['fe80::1%a\uD800', 9], ['fe80::1%\uDC00x', 8], ['fe80::1%\uD800\uD800', 8]] as const) {
+      assert.throws(() => ScopedAddress.parse(text), (e: { code?: string; position?: number; message: string }) => {
+        assert.equal(e.code, 'ERR_INVALID_ZONE');
+        assert.equal(e.position, at);
+        assert.match(e.message, /unpaired surrogate/);
+        return true;
+      });
+      assert.throws(() => ScopedAddress.parse('fe80::1').withZone(text.slice(8)), { code: 'ERR_INVALID_ZONE' });
+    }
+    const ok = ScopedAddress.parse('fe80::1%\u{1F600}');
+    assert.equal(ok.zone, '\u{1F600}');
+    assert.equal(encodeURIComponent(ok.zone as string), '%F0%9F%98%80', 'every accepted zone can be written into a URL');
+  });
+});

@@ -64,9 +64,9 @@ describe('ERR_ZONE_REQUIRED in CLI words, in the form the user typed', () => {
   }
 
   test('every library form of the advice (connect, send, bind, join) becomes CLI words', () => {
-    for (const advice of ['connect', 'send', 'bind', 'join'] as const) {
-      clean(cliMessage(zoneRequired(address, twoLinks, 8080, advice), { command: 'connect', registry: twoLinks }), twoLinks);
-      clean(cliMessage(zoneRequired(address, none, 8080, advice), { command: 'connect', registry: none }), none);
+    for (const operation of ['connect', 'fetch', 'send', 'bind', 'join', 'lookup', 'resolve'] as const) {
+      clean(cliMessage(zoneRequired(address, twoLinks, { port: 8080, operation }), { command: 'connect', registry: twoLinks }), twoLinks);
+      clean(cliMessage(zoneRequired(address, none, { port: 8080, operation }), { command: 'connect', registry: none }), none);
     }
   });
 });

@@ -143,15 +143,16 @@ describe('lookup: signature and options', () => {
   });
 });
 
+const fake = (answers: dns.LookupAddress[] | NodeJS.ErrnoException) => {
+  const seen: unknown[] = [];
+  const fn = ((host: string, options: dns.LookupAllOptions, cb: (e: unknown, a?: unknown) => void) => {
+    seen.push({ host, options });
+    setImmediate(() => (answers instanceof Error ? cb(answers) : cb(null, answers)));
+  }) as unknown as typeof dns.lookup;
+  return { fn, seen };
+};
+
 describe('lookup: the system resolver for other names', () => {
-  const fake = (answers: dns.LookupAddress[] | NodeJS.ErrnoException) => {
-    const seen: unknown[] = [];
-    const fn = ((host: string, options: dns.LookupAllOptions, cb: (e: unknown, a?: unknown) => void) => {
-      seen.push({ host, options });
-      setImmediate(() => (answers instanceof Error ? cb(answers) : cb(null, answers)));
-    }) as unknown as typeof dns.lookup;
-    return { fn, seen };
-  };
 
   test('results pass through; family, hints and order are handed on', async () => {
     const { fn, seen } = fake([
@@ -194,7 +195,7 @@ describe('lookup: the system resolver for other names', () => {
 
   test('.local names never reach the system resolver (RFC 6762 §3)', async () => {
     const { fn, seen } = fake([{ address: '192.0.2.1', family: 4 }]);
-    const l = createLookup({ registry, systemLookup: fn, interfaces: ['eth1'] });
+    const l = createLookup({ registry, systemLookup: fn, allowedInterfaces: ['eth1'] });
     const r = await call(l, 'printer.local');
     assert.equal(r.err?.code, 'ERR_INTERFACE_DOWN');
     assert.equal(seen.length, 0);
@@ -230,4 +231,25 @@ describe('resolveMdns: arguments', () => {
     const empty = fakeRegistry([nic('lo', 1, true, ['::1'])], 'empty');
     await assert.rejects(resolveMdns('x.local', { registry: empty }), { code: 'ERR_NOT_FOUND', message: /no interface/ });
   });
+});
+
+describe('allowedInterfaces: what a host name may resolve to (the same rule as connect and fetch)', () => {
+  const cases: { name: string; given: string[]; allowed?: (string | number)[]; want: string[] | 'ERR_ZONE_NOT_ALLOWED' }[] = [
+    { name: 'no allowed set: every address', given: ['127.0.0.1', 'fe80::1%wlan0'], want: ['127.0.0.1', 'fe80::1%wlan0'] },
+    { name: 'link-local on an allowed interface', given: ['fe80::1%eth0'], allowed: ['eth0'], want: ['fe80::1%eth0'] },
+    { name: 'allowed by index', given: ['fe80::1%eth0', 'fe80::2%wlan0'], allowed: [2], want: ['fe80::1%eth0'] },
+    { name: 'the others are dropped', given: ['10.0.0.1', 'fe80::1%wlan0', '2001:db8::1', 'fe80::1%eth0'], allowed: ['eth0'], want: ['fe80::1%eth0'] },
+    { name: 'loopback and IPv4', given: ['127.0.0.1', '::1'], allowed: ['eth0'], want: 'ERR_ZONE_NOT_ALLOWED' },
+    { name: 'another interface', given: ['fe80::1%wlan0'], allowed: ['eth0'], want: 'ERR_ZONE_NOT_ALLOWED' },
+    { name: 'IPv4 link-local (no zone possible)', given: ['169.254.1.1'], allowed: ['eth0'], want: 'ERR_ZONE_NOT_ALLOWED' },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const { fn } = fake(c.given.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+      const l = createLookup(c.allowed === undefined ? { registry, systemLookup: fn } : { registry, systemLookup: fn, allowedInterfaces: c.allowed });
+      const r = await call(l, 'host.test', { all: true });
+      if (c.want === 'ERR_ZONE_NOT_ALLOWED') assert.equal(r.err?.code, c.want, r.err?.message);
+      else assert.deepEqual((r.address as { address: string }[]).map((a) => a.address), c.want, r.err?.message);
+    });
+  }
 });

@@ -75,7 +75,7 @@ describe('allowedInterfaces refuses destinations whose interface cannot be check
     });
   const cases: { name: string; run: () => Promise<unknown> }[] = [
     { name: 'fetch', run: () => fetch(`${base}/direct`, { allowedInterfaces: allowed }) },
-    { name: 'fetch, [::1]', run: () => fetch('http://[::1]:9/', { allowedInterfaces: allowed }) },
+    { name: 'fetch, [::1]', run: () => fetch('http://[::1]:8089/', { allowedInterfaces: allowed }) },
     {
       name: 'Dispatcher (undici request)',
       run: async () => {

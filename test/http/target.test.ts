@@ -7,8 +7,6 @@ import type { RawInterface } from '../../src/iface/types.js';
 import { resolveTarget, displayUrl } from '../../src/http/target.js';
 import { changesToGet, inheritedZone, isReplayable, locationUrl, sameOrigin } from '../../src/http/redirect.js';
 import { zoneFreeHost } from '../../src/http/agent.js';
-import { allowedAddresses } from '../../src/http/zone-guard.js';
-import { ScopedAddress } from '../../src/addr/index.js';
 import { fakeRegistry } from '../helpers/fake-registry.js';
 import { Fe80Dispatcher } from '../../src/http/dispatcher.js';
 
@@ -23,8 +21,8 @@ const registry = new InterfaceRegistry({
 });
 const code = (c: string) => (e: unknown) => (e as { code?: string }).code === c;
 
-describe('resolveTarget', () => {
-  test('RFC 6874 form: zone-free URL, zone by name, Host without zone', () => {
+describe('resolveTarget: the URL, the pinned zone and the pool policy (no interface-table access)', () => {
+  test('RFC 6874 form: zone-free URL, zone as written, Host without zone', () => {
     const t = resolveTarget('http://[fe80::1%25eth0]:8080/x?y#z', { registry });
     assert.equal(t.url.href, 'http://[fe80::1]:8080/x?y#z');
     assert.equal(t.url.host, '[fe80::1]:8080');
@@ -32,33 +30,26 @@ describe('resolveTarget', () => {
     assert.deepEqual(t.policy, { zone: 'eth0', registry });
     assert.equal(displayUrl(t), 'http://[fe80::1%25eth0]:8080/x?y');
     assert.equal(displayUrl(resolveTarget('http://u:p@printer.local/a#b', { registry })), 'http://printer.local/a');
+    assert.equal(displayUrl(resolveTarget('http://printer.local/a', { registry, zone: 'eth0' })), 'http://printer.local/a', 'no zone on a name');
   });
-  test('numeric zone maps to the interface name; default port is left out of the host', () => {
+  test('a numeric zone stays as written; the default port is left out of the host', () => {
     const t = resolveTarget('https://[fe80::1%253]/', { registry });
-    assert.equal(t.zone, 'wlan0');
+    assert.equal(t.zone, '3');
     assert.equal(t.url.host, '[fe80::1]');
   });
   test('typed form with a bare %', () => {
     assert.equal(resolveTarget('http://[fe80::1%eth0]/', { registry }).zone, 'eth0');
   });
-  test('zone-less link-local: ERR_ZONE_REQUIRED, or the policy', () => {
-    assert.throws(() => resolveTarget('http://[fe80::1]/', { registry }), code('ERR_ZONE_REQUIRED'));
+  test('zone-less link-local: the zone option goes to the pool; racing pins nothing', () => {
+    assert.deepEqual(resolveTarget('http://[fe80::1]/', { registry }).policy, { registry });
     assert.equal(resolveTarget('http://[fe80::1]/', { registry, zone: 'eth0' }).zone, 'eth0');
-    assert.deepEqual(resolveTarget('http://[fe80::1]/', { registry, zone: 'auto' }).zone, ['eth0', 'wlan0']);
-    assert.equal(resolveTarget('http://[fe80::1]/', { registry, zone: 'auto', allowedInterfaces: ['wlan0'] }).zone, 'wlan0');
+    assert.equal(resolveTarget('http://[fe80::1]/', { registry, zone: 2 }).zone, '2');
+    const raced = resolveTarget('http://[fe80::1]/', { registry, zone: 'auto', allowedInterfaces: ['wlan0'] });
+    assert.equal(raced.zone, undefined);
+    assert.deepEqual(raced.policy, { zone: 'auto', allowedInterfaces: ['wlan0'], registry });
   });
   test('a URL zone wins over the zone option', () => {
     assert.equal(resolveTarget('http://[fe80::1%25wlan0]/', { registry, zone: 'auto' }).zone, 'wlan0');
-  });
-  test('allowed interfaces restrict URL zones (names or indexes)', () => {
-    assert.throws(() => resolveTarget('http://[fe80::1%25eth0]/', { registry, allowedInterfaces: ['wlan0'] }), code('ERR_ZONE_NOT_ALLOWED'));
-    assert.throws(() => resolveTarget('http://[fe80::1%252]/', { registry, allowedInterfaces: [3, 'nosuch'] }), code('ERR_ZONE_NOT_ALLOWED'));
-    assert.equal(resolveTarget('http://[fe80::1%252]/', { registry, allowedInterfaces: ['eth0'] }).zone, 'eth0');
-    assert.equal(resolveTarget('http://[fe80::1%25eth0]/', { registry, allowedInterfaces: [2] }).zone, 'eth0');
-  });
-  test('unknown and down interfaces', () => {
-    assert.throws(() => resolveTarget('http://[fe80::1%25eth9]/', { registry }), code('ERR_UNKNOWN_INTERFACE'));
-    assert.throws(() => resolveTarget('http://[fe80::1%25down0]/', { registry }), code('ERR_INTERFACE_DOWN'));
   });
   test('refused URLs: proxy-bypass shape, zones on global/loopback, other schemes, bare IPv6', () => {
     for (const url of [
@@ -84,44 +75,28 @@ describe('resolveTarget', () => {
     assert.deepEqual(g.policy, { registry });
     assert.deepEqual(resolveTarget('http://[2001:db8::1]/', {}).policy, {}, 'no registry given: the dispatcher default');
   });
-  test('allowed interfaces refuse every destination whose interface cannot be checked', () => {
-    for (const url of [
-      'http://127.0.0.1:8081/',
-      'http://[::1]:8081/',
-      'http://10.0.0.1/',
-      'http://169.254.1.1/',
-      'http://[2001:db8::1]/',
-      'http://[fd00::1]/',
-      'http://[::ffff:127.0.0.1]/',
-    ]) {
-      assert.throws(
-        () => resolveTarget(url, { registry, allowedInterfaces: ['eth0'] }),
-        (e: unknown) => code('ERR_ZONE_NOT_ALLOWED')(e) && /not a link-local address/.test((e as Error).message),
-        url,
-      );
-      assert.equal(resolveTarget(url, { registry }).zone, undefined, `${url} without an allowed set`);
-    }
-  });
 });
 
-describe('allowedAddresses: what a host name may dial under allowedInterfaces', () => {
-  const A = (t: string) => ScopedAddress.parse(t);
-  const cases: { name: string; given: string[]; allowed?: (string | number)[]; want: string[] | 'ERR_ZONE_NOT_ALLOWED' }[] = [
-    { name: 'no allowed set: every address', given: ['127.0.0.1', 'fe80::1%wlan0'], want: ['127.0.0.1', 'fe80::1%wlan0'] },
-    { name: 'link-local on an allowed interface', given: ['fe80::1%eth0'], allowed: ['eth0'], want: ['fe80::1%eth0'] },
-    { name: 'allowed by index', given: ['fe80::1%eth0', 'fe80::1%3'], allowed: [2], want: ['fe80::1%eth0'] },
-    { name: 'the others are dropped', given: ['10.0.0.1', 'fe80::1%wlan0', '2001:db8::1', 'fe80::1%eth0'], allowed: ['eth0'], want: ['fe80::1%eth0'] },
-    { name: 'loopback and IPv4', given: ['127.0.0.1', '::1'], allowed: ['eth0'], want: 'ERR_ZONE_NOT_ALLOWED' },
-    { name: 'another interface', given: ['fe80::1%wlan0'], allowed: ['eth0'], want: 'ERR_ZONE_NOT_ALLOWED' },
-    { name: 'IPv4 link-local (no zone possible)', given: ['169.254.1.1'], allowed: ['eth0'], want: 'ERR_ZONE_NOT_ALLOWED' },
-    { name: 'nothing resolved: nothing to refuse', given: [], allowed: ['eth0'], want: [] },
+describe('fetch: the zone floor decides at the dial, before any socket', () => {
+  const cases: [string, Record<string, unknown>, string, RegExp?][] = [
+    ['http://[fe80::1]/', {}, 'ERR_ZONE_REQUIRED', /http:\/\/\[fe80::1%25eth0\]\/.*zone: 'eth0'/],
+    ['http://[fe80::1%25eth9]/', {}, 'ERR_UNKNOWN_INTERFACE'],
+    ['http://[fe80::1%25down0]/', {}, 'ERR_INTERFACE_DOWN'],
+    ['http://[fe80::1%25eth0]/', { allowedInterfaces: ['wlan0'] }, 'ERR_ZONE_NOT_ALLOWED'],
+    ['http://[fe80::1%252]/', { allowedInterfaces: [3, 'nosuch'] }, 'ERR_ZONE_NOT_ALLOWED'],
+    ['http://[fe80::1]/', { zone: 'auto', allowedInterfaces: [] }, 'ERR_ZONE_REQUIRED'],
+    ...['http://127.0.0.1:8081/', 'http://[::1]:8081/', 'http://10.0.0.1/', 'http://169.254.1.1/', 'http://[2001:db8::1]/', 'http://[fd00::1]/', 'http://[::ffff:127.0.0.1]/'].map(
+      (url): [string, Record<string, unknown>, string, RegExp] => [url, { allowedInterfaces: ['eth0'] }, 'ERR_ZONE_NOT_ALLOWED', /not a link-local address/],
+    ),
   ];
-  for (const c of cases) {
-    test(c.name, () => {
-      const options = c.allowed === undefined ? { registry } : { registry, allowedInterfaces: c.allowed };
-      const run = () => allowedAddresses('host.test', c.given.map(A), options).map((a) => a.toString());
-      if (c.want === 'ERR_ZONE_NOT_ALLOWED') assert.throws(run, (e: unknown) => code(c.want as string)(e) && /host\.test/.test((e as Error).message));
-      else assert.deepEqual(run(), c.want);
+  for (const [url, options, expected, message] of cases) {
+    test(`${url} ${JSON.stringify(options)}: ${expected}`, async () => {
+      const { fetch } = await import('../../src/http/fetch.js');
+      await assert.rejects(fetch(url, { registry, ...options }), (e: { code?: string; message: string }) => {
+        assert.equal(e.code, expected, e.message);
+        if (message) assert.match(e.message, message);
+        return true;
+      });
     });
   }
 });
@@ -146,7 +121,7 @@ describe('redirect rules', () => {
     assert.equal(inheritedZone(named, 'http://other.local/', { interface: 'wlan0' }), undefined, 'another host');
     assert.equal(inheritedZone(named, 'http://[fe80::5]/', { interface: 'wlan0' }), 'wlan0');
     const raced = resolveTarget('http://[fe80::1]/', { registry, zone: 'auto' });
-    assert.equal(inheritedZone(raced, 'http://[fe80::1]/x', { interface: 'wlan0' }), 'wlan0', 'the race winner, not the list');
+    assert.equal(inheritedZone(raced, 'http://[fe80::1]/x', { interface: 'wlan0' }), 'wlan0', 'the race winner, not auto');
     assert.equal(inheritedZone(raced, 'http://[fe80::1]/x', { interface: undefined }), undefined);
     const next = resolveTarget(locationUrl('/root', from), { registry, zone: inheritedZone(from, locationUrl('/root', from)) as string });
     assert.equal(next.zone, 'eth0');
@@ -188,5 +163,4 @@ test('fetch rejects bad options before any I/O', async () => {
   await assert.rejects(fetch('http://[fe80::1%25eth0]/', { maxRedirects: 1.5 }), code('ERR_INVALID_ARGUMENT'));
   await assert.rejects(fetch('http://[fe80::1%25eth0]/', { dispatcher: {} as never }), code('ERR_INVALID_ARGUMENT'));
   await assert.rejects(fetch('http://[::1%25.example.com]/'), code('ERR_INVALID_URL'));
-  await assert.rejects(fetch('http://[fe80::1%25eth0]/', { zone: 'auto', allowedInterfaces: [], registry }), code('ERR_ZONE_NOT_ALLOWED'));
 });

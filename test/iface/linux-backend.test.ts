@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs, { writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
-import { InterfaceRegistry, LinuxBackend, type NicEntry } from '../../src/iface/index.js';
+import { InterfaceRegistry, RECHECK_INTERVAL, LinuxBackend, type NicEntry } from '../../src/iface/index.js';
 import { parseIfInet6, parseProcNetDev } from '../../src/iface/linux-backend.js';
 import { fakeTree, type FakeLink, type FakeTree } from './fake-sysfs.js';
 
@@ -231,16 +231,35 @@ describe('LinuxBackend (fake sysfs)', () => {
     }
   });
 
-  test('a registry over a changed tree sees the change after invalidate()', () => {
+  test('a cached name <-> index mapping is checked against sysfs: a re-created link is seen at once', () => {
     const t = fakeTree();
     try {
       t.write([{ name: 'eth0', index: 2, flags: 0x1003 }]);
       const reg = new InterfaceRegistry({ backend: new LinuxBackend({ sysfsRoot: t.sysfsRoot, procRoot: t.procRoot, networkInterfaces: () => ({}) }), maxAge: Infinity });
       assert.equal(reg.nameToIndex('eth0'), 2);
+      assert.equal(reg.resolve(2).name, 'eth0');
       t.write([{ name: 'eth0', index: 9, flags: 0x1003 }]); // deleted and re-created
-      assert.equal(reg.nameToIndex('eth0'), 2, 'cached');
+      assert.equal(reg.nameToIndex('eth0'), 9, 'not the cached 2');
+      assert.throws(() => reg.resolve(2), { code: 'ERR_UNKNOWN_INTERFACE' });
+      t.write([{ name: 'lan0', index: 9, flags: 0x1003 }]); // renamed
+      assert.equal(reg.indexToName(9), 'lan0');
+    } finally {
+      t.remove();
+    }
+  });
+
+  test('a registry over a changed tree sees other changes after invalidate() (once the rate limit allows)', () => {
+    const t = fakeTree();
+    try {
+      let now = 0;
+      t.write([{ name: 'eth0', index: 2, flags: 0x1003 }]);
+      const reg = new InterfaceRegistry({ backend: new LinuxBackend({ sysfsRoot: t.sysfsRoot, procRoot: t.procRoot, networkInterfaces: () => ({}) }), maxAge: Infinity, now: () => now });
+      assert.equal(reg.resolve('eth0').up, true);
+      t.write([{ name: 'eth0', index: 2, flags: 0x1002 }]); // down
       reg.invalidate();
-      assert.equal(reg.nameToIndex('eth0'), 9);
+      assert.equal(reg.resolve('eth0').up, true, 'read moments ago: not again');
+      now += RECHECK_INTERVAL;
+      assert.equal(reg.resolve('eth0').up, false);
     } finally {
       t.remove();
     }

@@ -1,9 +1,10 @@
-// InterfaceRegistry over a counting in-memory backend: cache (no I/O on a hit, refresh on a miss,
-// maxAge, invalidate), glibc zone rule (G-1), errors, toPlatformZone, candidates.
+// InterfaceRegistry over a counting in-memory backend: cache (no I/O on a hit, rate-limited
+// re-reads on a miss, recheck() and invalidate(), maxAge), checked index <-> name translations,
+// glibc zone rule (name first, then decimal index), errors, toPlatformZone, candidates.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Fe80Error } from '../../src/errors.js';
-import { InterfaceRegistry, type RawInterface, type RegistryBackend } from '../../src/iface/index.js';
+import { InterfaceRegistry, RECHECK_INTERVAL, type RawInterface, type RegistryBackend } from '../../src/iface/index.js';
 
 function nic(name: string, index: number, extra: Partial<RawInterface> = {}): RawInterface {
   return { name, index, up: true, running: true, loopback: false, multicast: true, mac: undefined, mtu: 1500, addresses: [], ...extra };
@@ -54,29 +55,80 @@ describe('cache', () => {
     assert.equal(backend.reads, 1);
   });
 
-  test('a miss refreshes once, then fails', () => {
-    const { backend, registry } = setup();
+  test('a miss re-reads once, unless the table was read within RECHECK_INTERVAL', () => {
+    let now = 1000;
+    const { backend, registry } = setup({ now: () => now });
     registry.list();
     assert.equal(backend.reads, 1);
     assert.throws(() => registry.nameToIndex('eth9'), { code: 'ERR_UNKNOWN_INTERFACE' });
-    assert.equal(backend.reads, 2);
+    assert.equal(backend.reads, 1, 'read moments ago: the table is the negative cache');
+    now += RECHECK_INTERVAL;
+    assert.throws(() => registry.nameToIndex('eth9'), { code: 'ERR_UNKNOWN_INTERFACE' });
+    assert.equal(backend.reads, 2, 'older: one re-read');
     assert.equal(registry.get('eth9'), undefined);
-    assert.equal(backend.reads, 3);
+    assert.equal(backend.reads, 2);
   });
 
-  test('a miss finds an interface created since the last read', () => {
-    const { backend, registry } = setup({ maxAge: Infinity });
+  test('a miss finds an interface created since the last read, once RECHECK_INTERVAL has passed', () => {
+    let now = 0;
+    const { backend, registry } = setup({ maxAge: Infinity, now: () => now });
     assert.equal(registry.nameToIndex('eth0'), 2);
     backend.table = [...TABLE(), nic('veth9', 9)];
+    now += RECHECK_INTERVAL - 1;
+    assert.equal(registry.get('veth9'), undefined);
+    now += 1;
     assert.equal(registry.nameToIndex('veth9'), 9);
     assert.equal(registry.indexToName(9), 'veth9');
     assert.equal(backend.reads, 2);
   });
 
-  test('a cold miss reads only once (the first read is the refresh)', () => {
-    const { backend, registry } = setup();
-    assert.equal(registry.get('nosuch'), undefined);
-    assert.equal(backend.reads, 1);
+  test('a flood of unknown zones costs one read per RECHECK_INTERVAL, whatever the zones', () => {
+    let now = 0;
+    const { backend, registry } = setup({ maxAge: Infinity, now: () => now });
+    registry.list();
+    const zones = (i: number): (string | number)[] => [`bogus${i}`, 1000 + i, String(5000 + i), `ETH${i}`, `25bogus${i}`];
+    for (let i = 0; i < 10_000; i++) {
+      for (const z of zones(i)) assert.throws(() => registry.resolve(z), { code: 'ERR_UNKNOWN_INTERFACE' });
+      now += 0.1; // 10,000 x 5 lookups over 1,000 ms
+    }
+    assert.ok(backend.reads <= 1 + Math.ceil(1000 / RECHECK_INTERVAL), `${backend.reads} reads`);
+    assert.ok(backend.reads >= 1000 / RECHECK_INTERVAL - 1, `${backend.reads} reads: the table is still re-read now and then`);
+  });
+
+  test('a slow backend spaces re-reads further: at most 1/20 of the time goes to reads lookups cause', () => {
+    let now = 0;
+    const backend = new FakeBackend(TABLE());
+    const read = backend.read.bind(backend);
+    backend.read = () => ((now += 40), read()); // each read takes 40 ms
+    const registry = new InterfaceRegistry({ backend, maxAge: Infinity, now: () => now });
+    registry.list();
+    for (let i = 0; i < 1000; i++) {
+      assert.equal(registry.get(`nosuch${i}`), undefined);
+      now += 1;
+    }
+    // 1000 ms of lookups + the reads' own time; each read costs 40 ms, so one per 800 ms at most
+    assert.ok(backend.reads <= 3, `${backend.reads} reads`);
+  });
+
+  test('recheck(): re-reads unless read within RECHECK_INTERVAL; a lookup after true sees the new state', () => {
+    let now = 0;
+    const { backend, registry } = setup({ maxAge: Infinity, now: () => now });
+    assert.equal(registry.recheck(), true, 'never read: reads');
+    assert.equal(registry.resolve('down0').up, false);
+    backend.table = TABLE().map((r) => (r.name === 'down0' ? { ...r, up: true, running: true } : r));
+    assert.equal(registry.recheck(), false, 'read moments ago');
+    assert.equal(registry.resolve('down0').up, false);
+    now += RECHECK_INTERVAL;
+    assert.equal(registry.recheck(), true);
+    assert.equal(registry.resolve('down0').up, true, 'came up moments ago: fresh state after recheck()');
+    assert.equal(registry.recheck(), false, 'shared by all callers: one read per interval');
+    assert.equal(backend.reads, 2);
+  });
+
+  test('maxAge 0 is the caller\'s choice: every lookup reads, misses included', () => {
+    const { backend, registry } = setup({ maxAge: 0 });
+    for (let i = 0; i < 5; i++) registry.get(`nosuch${i}`);
+    assert.equal(backend.reads, 5);
   });
 
   test('maxAge: an older cache is re-read before the lookup', () => {
@@ -108,15 +160,26 @@ describe('cache', () => {
     assert.throws(() => new InterfaceRegistry({ backend: new FakeBackend([]), maxAge: Number.NaN }), { code: 'ERR_INVALID_ARGUMENT' });
   });
 
-  test('invalidate(): the next lookup re-reads (renamed interface keeps its index, L-4)', () => {
-    const { backend, registry } = setup({ maxAge: Infinity });
-    assert.equal(registry.indexToName(2), 'eth0');
-    backend.table = TABLE().map((r) => (r.name === 'eth0' ? { ...r, name: 'lan0' } : r));
-    assert.equal(registry.indexToName(2), 'eth0', 'still cached');
+  test('invalidate(): the next lookup re-reads (once RECHECK_INTERVAL has passed since the last read)', () => {
+    let now = 0;
+    const { backend, registry } = setup({ maxAge: Infinity, now: () => now });
+    assert.equal(registry.resolve('eth0').up, true);
+    backend.table = TABLE().map((r) => (r.name === 'eth0' ? { ...r, up: false } : r));
     registry.invalidate();
     assert.equal(backend.reads, 1, 'invalidate itself does no I/O');
-    assert.equal(registry.indexToName(2), 'lan0');
+    assert.equal(registry.resolve('eth0').up, true, 'read moments ago: not again');
+    now += RECHECK_INTERVAL;
+    registry.invalidate();
+    registry.invalidate(); // coalesced
+    assert.equal(registry.resolve('eth0').up, false);
+    assert.equal(registry.resolve('eth0').up, false);
     assert.equal(backend.reads, 2);
+  });
+
+  test('refresh() always reads now (not rate-limited)', () => {
+    const { backend, registry } = setup();
+    for (let i = 0; i < 3; i++) registry.refresh();
+    assert.equal(backend.reads, 3);
   });
 
   test('refresh() reads now; list() returns a copy of frozen entries', () => {
@@ -137,7 +200,7 @@ describe('cache', () => {
   });
 });
 
-describe('zone resolution (glibc G-1: name first, then decimal u32 index)', () => {
+describe('zone resolution (glibc: name first, then decimal u32 index)', () => {
   const { registry } = setup();
   const cases: [string | number, string | undefined][] = [
     ['eth0', 'eth0'],
@@ -163,7 +226,7 @@ describe('zone resolution (glibc G-1: name first, then decimal u32 index)', () =
     });
   }
 
-  test('nameToIndex is if_nametoindex: digits are names, not indexes (L-6)', () => {
+  test('nameToIndex is if_nametoindex: digits are names, not indexes', () => {
     assert.equal(registry.nameToIndex('01'), 7);
     assert.throws(() => registry.nameToIndex('2'), { code: 'ERR_UNKNOWN_INTERFACE' });
   });
@@ -224,7 +287,7 @@ describe('errors', () => {
   });
 });
 
-describe('invalid zones are rejected before any read (L-1, L-2)', () => {
+describe('invalid zones are rejected before any read (dev_valid_name)', () => {
   const bad = ['', '.', '..', '../../etc', 'a/b', '/etc/passwd', 'eth0:1', 'a b', 'tab\there', 'nl\n', '\0', 'eth0\0', 'eth%d', 'abcdefghijklmnop', 'é'.repeat(8), 'x\u00a0y', 'à', '\ud800'];
   for (const zone of bad) {
     test(`${JSON.stringify(zone)} -> ERR_INVALID_ZONE, no backend read`, () => {
@@ -237,7 +300,7 @@ describe('invalid zones are rejected before any read (L-1, L-2)', () => {
   }
 });
 
-describe('toPlatformZone (standards.md N-1)', () => {
+describe('toPlatformZone (the zone form libuv takes)', () => {
   const { registry } = setup();
   test('linux and darwin: the name; win32: the decimal index', () => {
     for (const zone of ['eth0', '2', 2]) {
@@ -305,5 +368,74 @@ describe('listing', () => {
   test('a backend address that is not an address is left out', () => {
     const r = new InterfaceRegistry({ backend: new FakeBackend([nic('x', 1, { addresses: [{ address: 'nonsense', prefixLength: 1 }, { address: '::1', prefixLength: 128 }] })]) });
     assert.equal(r.resolve('x').addresses.length, 1);
+  });
+});
+
+/** A backend that can be asked whether a cached name still has its index (as the Linux one asks sysfs). */
+class VerifyingBackend extends FakeBackend {
+  verifies: [string, number][] = [];
+  verify(name: string, index: number): boolean {
+    this.verifies.push([name, index]);
+    return this.table.some((r) => r.name === name && r.index === index);
+  }
+}
+
+describe('index <-> name translations from the cache are checked first', () => {
+  const swap = (b: VerifyingBackend): void => {
+    // eth0 (2) deleted; a new link takes the name eth0 (index 12) and another takes index 2
+    b.table = TABLE().flatMap((r) => (r.name === 'eth0' ? [{ ...r, index: 12 }, nic('new0', 2, { addresses: [{ address: 'fe80::9', prefixLength: 64 }] })] : [r]));
+  };
+
+  test('a numeric zone never reaches a socket through a stale index-to-name mapping', () => {
+    const backend = new VerifyingBackend(TABLE());
+    const registry = new InterfaceRegistry({ backend, maxAge: Infinity });
+    assert.equal(registry.resolve(2).name, 'eth0');
+    swap(backend);
+    for (const zone of [2, '2', '002']) {
+      assert.equal(registry.resolve(zone).name, 'new0', `zone ${JSON.stringify(zone)} is index 2 now, not the cached eth0`);
+      assert.equal(registry.toPlatformZone(zone, 'linux'), 'new0');
+    }
+    assert.equal(registry.indexToName(2), 'new0');
+    assert.equal(registry.nameToIndex('eth0'), 12);
+    assert.equal(backend.reads, 2, 'the failed check re-read once; later checks passed');
+  });
+
+  test('an index that is gone is unknown, not the link that now has its name', () => {
+    const backend = new VerifyingBackend(TABLE());
+    const registry = new InterfaceRegistry({ backend, maxAge: Infinity });
+    assert.equal(registry.resolve('3').name, 'wlan0');
+    backend.table = TABLE().map((r) => (r.name === 'wlan0' ? { ...r, index: 30 } : r)); // re-created, new index
+    assert.throws(() => registry.resolve(3), { code: 'ERR_UNKNOWN_INTERFACE' });
+    assert.throws(() => registry.toPlatformZone('3', 'linux'), { code: 'ERR_UNKNOWN_INTERFACE' });
+  });
+
+  test('names need no check on POSIX (the kernel resolves them at connect); indexes on Windows do', () => {
+    const backend = new VerifyingBackend(TABLE());
+    const registry = new InterfaceRegistry({ backend, maxAge: Infinity });
+    registry.list();
+    registry.resolve('eth0');
+    registry.toPlatformZone('eth0', 'linux');
+    registry.candidates();
+    assert.deepEqual(backend.verifies, []);
+    registry.resolve(2);
+    assert.deepEqual(backend.verifies, [['eth0', 2]]);
+    backend.verifies = [];
+    registry.toPlatformZone('eth0', 'win32');
+    assert.deepEqual(backend.verifies, [['eth0', 2]], 'win32 takes the index: name -> index is checked');
+    const win = new VerifyingBackend(TABLE(), 'windows', 'index');
+    const wreg = new InterfaceRegistry({ backend: win, maxAge: Infinity });
+    wreg.resolve('eth0');
+    assert.deepEqual(win.verifies, [], 'just read: nothing to check');
+    wreg.resolve('eth0');
+    wreg.resolve(2);
+    assert.deepEqual(win.verifies, [['eth0', 2]], 'zoneStyle index: the name is what gets checked');
+  });
+
+  test('a just-read table and unknown (0) indexes are not checked', () => {
+    const backend = new VerifyingBackend([nic('Wi-Fi', 0), nic('eth0', 2)]);
+    const registry = new InterfaceRegistry({ backend, maxAge: Infinity });
+    assert.equal(registry.resolve(2).name, 'eth0');
+    assert.throws(() => registry.nameToIndex('Wi-Fi'), { code: 'ERR_INTERFACE_DOWN' });
+    assert.deepEqual(backend.verifies, []);
   });
 });

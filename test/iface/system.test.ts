@@ -119,6 +119,9 @@ ip link add br-lan type bridge
 ip link add vdown0 type veth peer name vdown1
 ip link add v-0.1 type veth peer name vé0
 ip link add ifbt0 type ifb 2>/dev/null || true
+# only fe80::100 on eth0.100: a kernel-made EUI-64 one would finish DAD while a slow machine
+# starts node, and which of two usable addresses is first is up to the kernel
+ip link set dev eth0.100 addrgenmode none
 ip link set eth0.100 up
 ip link set wlan_0 up
 ip link set br-lan up

@@ -229,3 +229,48 @@ describe('race', () => {
     assert.equal((await p).entry.interface, 'b');
   });
 });
+
+describe('race: the stagger after an early failure', () => {
+  test('(refused, silent, silent, reachable) with 300 ms: the next starts at once, then one delay apart, one timer armed', async (t) => {
+    const f = fake();
+    const p = run(t, f, ['a', 'b', 'c', 'd'], 300);
+    t.mock.timers.tick(10);
+    f.attempts.get('a')!.fail('ECONNREFUSED');
+    assert.deepEqual(f.log, ['start a', 'start b'], 'b starts at once at 10 ms');
+    t.mock.timers.tick(299);
+    assert.deepEqual(f.log, ['start a', 'start b'], 'no start at 300 ms: the first timer was disarmed');
+    t.mock.timers.tick(1);
+    assert.deepEqual(f.log, ['start a', 'start b', 'start c'], 'c at 310 ms');
+    t.mock.timers.tick(299);
+    assert.deepEqual(f.log, ['start a', 'start b', 'start c']);
+    t.mock.timers.tick(1);
+    assert.deepEqual(f.log, ['start a', 'start b', 'start c', 'start d'], 'd at 610 ms');
+    f.attempts.get('d')!.ok();
+    assert.equal((await p).value, 'd');
+  });
+});
+
+describe('race: a head start for a hinted first attempt', () => {
+  test('delay 0 with a 250 ms head start: the others wait for it, then start as delay 0 does', async (t) => {
+    const f = fake();
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const p = race(entries('a', 'b', 'c'), f.open, { attemptDelay: 0, headStart: 250, timeout: undefined, signal: undefined, label: () => 'x', dispose: () => {} });
+    await turns(3);
+    assert.deepEqual(f.log, ['start a'], 'no other attempt while the hinted one has its head start');
+    t.mock.timers.tick(250);
+    assert.deepEqual(f.log, ['start a', 'start b']);
+    await turns(3);
+    assert.deepEqual(f.log, ['start a', 'start b', 'start c']);
+    f.attempts.get('c')!.ok();
+    assert.equal((await p).value, 'c');
+  });
+  test('the hinted attempt fails: the rest start at once (RFC 8305 §5)', async (t) => {
+    const f = fake();
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const p = race(entries('a', 'b'), f.open, { attemptDelay: 0, headStart: 250, timeout: undefined, signal: undefined, label: () => 'x', dispose: () => {} });
+    f.attempts.get('a')!.fail('ECONNREFUSED');
+    assert.deepEqual(f.log, ['start a', 'start b']);
+    f.attempts.get('b')!.ok();
+    assert.equal((await p).value, 'b');
+  });
+});

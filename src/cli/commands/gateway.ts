@@ -1,0 +1,162 @@
+// `fe80 gateway [TARGET...]`: the gateway in the foreground with its landing page (every device
+// listed, each with an "open" link). Also the shared part of `fe80 open`: options, TLS, the
+// certificate question, printing, and running until Ctrl-C.
+import { readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline/promises';
+import { EXIT, UsageError, parse, readInput, type Command, type Io } from '../command.js';
+import { createGateway, type Gateway, type GatewayDevice } from '../../gateway/index.js';
+import type { DeviceTlsOptions } from '../../gateway/certificate.js';
+
+export const GATEWAY_OPTIONS = {
+  port: { type: 'string' },
+  'no-browser': { type: 'boolean' },
+  insecure: { type: 'boolean', short: 'k' },
+  cacert: { type: 'string' },
+  pin: { type: 'string' },
+  interface: { type: 'string' },
+  'port-per-device': { type: 'boolean' },
+} as const;
+
+export const GATEWAY_OPTIONS_HELP = `  --port N               gateway port on loopback (default 0: any free port)
+  -k, --insecure         accept any certificate of an https device (its SHA-256 fingerprint is shown)
+      --cacert FILE      verify https devices against the CA certificate(s) in FILE (PEM)
+      --pin SHA256       accept exactly the certificate with this SHA-256 fingerprint
+      --interface IFACE  for a .local name: only the device on IFACE (default: every interface it answers on)
+      --port-per-device  also give each device a port of its own (http://localhost:PORT2/), for
+                         clients that cannot use *.localhost names (cookies then ignore the port)
+      --no-browser       do not open the browser`;
+
+type Values = { [K in keyof typeof GATEWAY_OPTIONS]?: (typeof GATEWAY_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+export function portOption(value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError(`--port must be 0-65535, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+export async function tlsOptions(values: Values): Promise<DeviceTlsOptions> {
+  const tls: DeviceTlsOptions = {};
+  if (values.insecure === true) tls.insecure = true;
+  if (values.pin !== undefined) tls.fingerprint = values.pin;
+  if (values.cacert !== undefined) {
+    const file = values.cacert;
+    tls.ca = await readInput(file, () => readFile(file));
+  }
+  return tls;
+}
+
+/** One line per device: its local URL, then what it is. */
+export function describe(d: GatewayDevice): string {
+  const cert = d.certificate === undefined ? '' : `\n    certificate SHA-256 ${d.certificate.fingerprint256} (${d.trust ?? ''}${d.certificate.error === undefined ? '' : `; not verified: ${d.certificate.error}`})`;
+  const port = d.portOrigin === undefined ? '' : ` and ${d.portOrigin}/`;
+  return `  ${d.localUrl}${port}  ->  ${d.url}  (Host: ${d.host})${cert}`;
+}
+
+/**
+ * For https devices whose certificate is not trusted: ask on a terminal (the user compares the
+ * fingerprint with the device's display or label), else fail with the fingerprint and how to
+ * accept it. Returns false when a device stays untrusted.
+ */
+export async function settleTrust(gateway: Gateway, devices: readonly GatewayDevice[], io: Io, interactive: boolean): Promise<boolean> {
+  for (const d of devices) {
+    if (d.trust !== 'untrusted') continue;
+    const c = d.certificate;
+    if (c === undefined) {
+      io.stderr.write(`fe80: ${d.url} did not show a certificate (unreachable?); it opens once it does and is accepted on the gateway page\n`);
+      continue;
+    }
+    io.stderr.write(
+      `fe80: ${d.url} presents a certificate that is not trusted (${c.error ?? 'unverified'})\n  subject ${c.subject}, issuer ${c.issuer}, valid to ${c.validTo}\n  SHA-256 ${c.fingerprint256}\n`,
+    );
+    if (!interactive) {
+      io.stderr.write(`  to accept it: --pin ${c.fingerprint256}\n  or -k (any certificate), or --cacert FILE; or accept it on the gateway page\n`);
+      return false;
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    const answer = await rl.question('  accept this certificate for this session? [y/N] ');
+    rl.close();
+    if (!/^y(es)?$/i.test(answer.trim())) return false;
+    gateway.trust(d.id, c.fingerprint256);
+  }
+  return true;
+}
+
+/** Opens `url` in the default browser (xdg-open, open, start); false when there is none. */
+export function openBrowser(url: string): Promise<boolean> {
+  const [cmd, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  return new Promise((resolve) => {
+    try {
+      const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+      child.once('error', () => resolve(false));
+      child.once('spawn', () => {
+        child.unref();
+        resolve(true);
+      });
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
+/** Runs until SIGINT/SIGTERM, then closes the gateway. */
+export function runUntilStopped(gateway: Gateway, io: Io): Promise<number> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+      io.stderr.write('fe80: stopping the gateway\n');
+      void gateway.close().then(() => resolve(EXIT.OK));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    gateway.on('warning', (error: Error) => io.stderr.write(`fe80: ${error.message}\n`));
+  });
+}
+
+const help = `usage: fe80 gateway [TARGET...] [options]
+
+Runs the fe80 gateway in the foreground until Ctrl-C: a web server on loopback that opens
+link-local devices in any browser, each on its own origin (http://fe80-2-eth0.localhost:PORT/,
+http://printer-eth0.localhost:PORT/), so cookies and storage of two devices never mix. Its
+landing page (http://localhost:PORT/) lists the devices, each with an "open" link and, for
+https devices, the certificate's SHA-256 fingerprint and an "accept" button.
+
+TARGET: http://[fe80::1%25eth0]/, [fe80::1%eth0]:8443, fe80::1%eth0, https://..., printer.local.
+(Devices found by 'fe80 discover' are listed once discover is part of fe80.)
+
+The gateway answers only for its own names (a page elsewhere cannot reach it through DNS
+rebinding) and forwards only to these devices, never to an address named in a request.
+
+Options:
+${GATEWAY_OPTIONS_HELP}
+
+Exit status: 0 stopped with Ctrl-C, 1 a device could not be opened, 2 usage error.
+`;
+
+const command: Command = {
+  help,
+  async run(args, io) {
+    const { values, positionals } = parse(args, GATEWAY_OPTIONS);
+    const gateway = await createGateway({
+      port: portOption(values.port),
+      tls: await tlsOptions(values),
+      portPerDevice: values['port-per-device'] === true,
+    });
+    try {
+      for (const target of positionals) await gateway.add({ target, ...(values.interface === undefined ? {} : { interface: values.interface }) });
+      if (!(await settleTrust(gateway, gateway.devices, io, false))) io.stderr.write('fe80: untrusted devices can be accepted on the gateway page\n');
+    } catch (error) {
+      await gateway.close();
+      throw error;
+    }
+    io.stdout.write(`fe80 gateway on ${gateway.url} (${gateway.addresses.join(', ')})\n`);
+    for (const d of gateway.devices) io.stdout.write(`${describe(d)}\n`);
+    if (values['no-browser'] !== true && !(await openBrowser(gateway.url))) io.stderr.write(`fe80: open ${gateway.url} in your browser\n`);
+    return runUntilStopped(gateway, io);
+  },
+};
+
+export default command;
+

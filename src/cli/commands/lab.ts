@@ -1,0 +1,131 @@
+// `fe80 lab up|down`: a lab of simulated link-local devices (fe80/testing) to try fe80 on without
+// hardware: a client namespace with L links and N devices, each serving a small web application
+// and answering mDNS (avahi-daemon). `up` stays in the foreground until Ctrl-C or `lab down`.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT, UsageError, parse, type Command } from '../command.js';
+import { Fe80Error } from '../../errors.js';
+import { Lab, deviceLab, labSupport } from '../../testing/index.js';
+
+/** The lab's name prefix: `lab down` sweeps what a dead `lab up` left with it. */
+const PREFIX = 'f8up';
+const STATE = join(tmpdir(), 'fe80-lab-up.json');
+
+const help = `usage: fe80 lab up [--peers N] [--links L] [--no-mdns]
+       fe80 lab down
+
+'lab up' (root, Linux) builds virtual links with network namespaces and N simulated devices
+spread over L links (the same fe80::2 on every link), each serving a small web application
+(links, a redirect, a login form with a cookie, a WebSocket echo) and answering mDNS with its
+name and _http._tcp (avahi-daemon). It prints how to reach them from the client namespace, where
+your programs run, and stays until Ctrl-C or 'fe80 lab down', which remove everything.
+
+Options:
+  --peers N    devices (default 2, at most 64)
+  --links L    links (default 2, at most N)
+  --no-mdns    no avahi-daemon (devices reachable by address only)
+
+Exit status: 0 ok, 1 the lab could not be built (not root, no iproute2, ...), 2 usage error.
+`;
+
+function count(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,3}$/.test(value)) throw new UsageError(`${name} must be a whole number, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+interface State {
+  pid: number;
+  client: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function down(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
+  let state: State | undefined;
+  try {
+    state = JSON.parse(readFileSync(STATE, 'utf8')) as State;
+  } catch {
+    state = undefined;
+  }
+  if (state !== undefined && alive(state.pid)) {
+    process.kill(state.pid, 'SIGTERM'); // its lab tears itself down on SIGTERM
+    for (let i = 0; i < 200 && alive(state.pid); i++) await new Promise((r) => setTimeout(r, 50));
+    if (alive(state.pid)) {
+      io.stderr.write(`fe80 lab: process ${state.pid} did not stop\n`);
+      return EXIT.FAIL;
+    }
+  }
+  // whatever a killed `lab up` left: Lab.create sweeps namespaces of dead processes with our prefix
+  const support = labSupport();
+  if (support.ok) await (await Lab.create({ prefix: PREFIX })).close();
+  rmSync(STATE, { force: true });
+  io.stdout.write(state === undefined ? 'fe80 lab: no lab was running (leftovers, if any, removed)\n' : 'fe80 lab: removed\n');
+  return EXIT.OK;
+}
+
+const command: Command = {
+  help,
+  async run(args, io) {
+    const { values, positionals } = parse(args, { peers: { type: 'string' }, links: { type: 'string' }, 'no-mdns': { type: 'boolean' } });
+    const [action, ...rest] = positionals;
+    if (rest.length > 0 || (action !== 'up' && action !== 'down')) throw new UsageError("expected 'up' or 'down'");
+    if (action === 'down') return down(io);
+    const peers = count('--peers', values.peers, 2);
+    const links = count('--links', values.links, Math.min(2, peers));
+    if (peers < 1 || peers > 64) throw new UsageError('--peers must be 1-64');
+    if (links < 1 || links > Math.min(16, peers)) throw new UsageError(`--links must be 1-${Math.min(16, peers)} (at most --peers)`);
+    const support = labSupport();
+    if (!support.ok) throw new Fe80Error('ERR_LAB', `cannot build a lab here: ${support.reason}`);
+    const mdns = values['no-mdns'] !== true;
+    if (mdns && !existsSync('/usr/sbin/avahi-daemon')) throw new Fe80Error('ERR_LAB', 'avahi-daemon is not installed (apt-get install --no-install-recommends avahi-daemon), or use --no-mdns');
+    const lab = await Lab.create({ prefix: PREFIX });
+    try {
+      const net = await deviceLab(lab, { peers, links, mdns, progress: (m) => io.stderr.write(`fe80 lab: ${m}\n`) });
+      writeFileSync(STATE, JSON.stringify({ pid: process.pid, client: net.client.name } satisfies State));
+      const ns = net.client.name;
+      const width = Math.max(...net.devices.map((d) => d.name.length));
+      const lines = [
+        `fe80 lab: ${net.devices.length} device${net.devices.length === 1 ? '' : 's'} on ${net.links.length} link${net.links.length === 1 ? '' : 's'} (${net.links.join(', ')}) in namespace ${ns}`,
+        ...net.devices.map((d) => `  ${d.name.padEnd(width)}  ${d.url.padEnd(28)}${mdns ? `  ${d.host}` : ''}`),
+        '',
+        'Your programs run in the client namespace, e.g.:',
+        `  ip netns exec ${ns} fe80 interfaces`,
+        `  ip netns exec ${ns} fe80 fetch '${net.devices[0]!.url}'`,
+        ...(mdns ? [`  ip netns exec ${ns} fe80 resolve ${net.devices[0]!.host}`, `  ip netns exec ${ns} fe80 open ${net.devices[0]!.host} --no-browser`] : []),
+        `  ip netns exec ${ns} fe80 open '${net.devices[0]!.url}' --no-browser`,
+        `  ip netns exec ${ns} curl -g 'http://[${net.devices[0]!.address}%${net.devices[0]!.zone}]/'`,
+        `  ip netns exec ${ns} fe80 gateway ${net.devices.map((d) => `'${d.url}'`).join(' ')} --no-browser`,
+        "(a browser must run in that namespace too: the gateway listens on the namespace's loopback)",
+        '',
+        "Ctrl-C or 'fe80 lab down' removes everything.",
+      ];
+      io.stdout.write(`${lines.join('\n')}\n`);
+    } catch (error) {
+      await lab.close();
+      throw error;
+    }
+    // the lab tears itself down on SIGINT/SIGTERM/SIGHUP (fe80/testing) and the process then
+    // ends of that signal; until then nothing but this timer keeps it running
+    const keep = setInterval(() => undefined, 1 << 30);
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        clearInterval(keep);
+        rmSync(STATE, { force: true });
+        resolve();
+      };
+      process.once('exit', stop);
+    });
+    return EXIT.OK;
+  },
+};
+
+export default command;
