@@ -12,8 +12,8 @@
 //   value that depends on the machine.
 // - ```sh blocks: each command line that runs fe80 (`fe80 ...`, `npx fe80 ...`, `$ fe80 ...`,
 //   `printf ... | fe80 ...`) is run with bash in the docs world, in a scratch directory that is
-//   also $HOME (with ca.pem and key.pem in it), and must exit 0; a `fe80 listen` runs for 3 s and
-//   is stopped with SIGINT. Other lines (npm, node, output after a `$` prompt) are not run.
+//   also $HOME (with ca.pem and key.pem in it), and must exit 0; a server (`fe80 listen`, `gateway`,
+//   `open`) runs for 3 s and is stopped with SIGINT. Other lines (npm, node, output after a `$` prompt) are not run.
 // - `<!-- doc-test: skip REASON -->` on the line before a block leaves it out, with the reason;
 //   `<!-- doc-test: typecheck REASON -->` type-checks a TypeScript block without running it.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
