@@ -33,6 +33,14 @@ describe('fe80 parse', () => {
     assert.match(a.stderr, /looks URL-encoded/);
   });
 
+  test('--as url: an address is not a URL with the scheme "fe80:"', async () => {
+    const r = await fe80(['parse', '--as', 'url', 'fe80::1', 'fe80::1%eth0']);
+    assert.equal(r.code, 1);
+    const lines = r.stderr.trim().split('\n');
+    assert.match(lines[0]!, /"fe80::1" is not a URL: it has no scheme.*\(as a URL: http:\/\/\[fe80::1\]\/ \(what fe80 fetch makes of it\)\) \[ERR_INVALID_URL\]$/);
+    assert.match(lines[1]!, /http:\/\/\[fe80::1%eth0\]\//);
+  });
+
   test('--json: one object per input, all fields present', async () => {
     const r = await fe80(['parse', '--json', '-'], 'fe80::1%eth0\n[fe80::1%3]:80\nhttp://printer.local/\nnope\n');
     assert.equal(r.code, 1);

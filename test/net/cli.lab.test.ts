@@ -358,6 +358,36 @@ labTest(
       }
     });
 
+    await t.test('interfaces: tentative and duplicate addresses are marked, zoned addresses paste into connect', async () => {
+      // duplicate address detection with 60 probes a second apart: tentative for the whole test
+      const quiet = await lab.addInterface(client, { kind: 'veth', name: 'quiet0', peer: 'quiet1', addresses: [] });
+      const sysctl = await client.exec('sysctl', ['-w', `net.ipv6.conf.${quiet}.dad_transmits=60`]);
+      assert.equal(sysctl.code, 0, sysctl.stderr);
+      await client.ip(['address', 'add', 'fe80::5/64', 'dev', quiet]);
+      // the same address on both ends of a link of its own, with DAD: the second one fails it
+      const dup = await lab.link(client, server);
+      await client.ip(['address', 'add', 'fe80::77/64', 'dev', dup.a.name, 'nodad']);
+      await server.ip(['address', 'add', 'fe80::77/64', 'dev', dup.b.name]);
+      let row = '';
+      for (let i = 0; i < 100 && !/duplicate/.test(row); i++) {
+        row = (await server.exec(...cli('interfaces', dup.b.name))).stdout;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.match(row, new RegExp(`fe80::77%${dup.b.name} \\(duplicate\\)`));
+      const tentative = await client.exec(...cli('interfaces', quiet, '--json'));
+      const [info] = JSON.parse(tentative.stdout) as { addresses: { address: string; tentative: boolean; duplicate: boolean }[]; candidate: boolean }[];
+      assert.deepEqual(info!.addresses.find((a) => a.address === `fe80::5%${quiet}`), { address: `fe80::5%${quiet}`, family: 6, prefixLength: 64, scope: 'link-local', tentative: true, duplicate: false, deprecated: false });
+      assert.equal(info!.candidate, false);
+      const table = (await client.exec(...cli('interfaces', quiet))).stdout;
+      assert.match(table, new RegExp(`fe80::5%${quiet} \\(tentative\\)`));
+      // what the table shows for the link connects as it is
+      const shown = /(fe80::2%\S+)/.exec((await server.exec(...cli('interfaces', link.b.name))).stdout)?.[1];
+      assert.equal(shown, `fe80::2%${link.b.name}`);
+      const candidates = JSON.parse((await client.exec(...cli('interfaces', '--candidates', '--json'))).stdout) as { name: string }[];
+      assert.deepEqual(candidates.map((c) => c.name), [IF, dup.a.name]); // not quiet0: no usable link-local address
+      await dup.setUp('a', false);
+    });
+
     await t.test('listen --tls, checked with openssl s_client', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'fe80-cli-tls-'));
       try {
