@@ -33,6 +33,23 @@ export interface Command {
   run(args: string[], io: Io): Promise<number>;
 }
 
+/** The reason `Io.signal` is aborted with: which signal stopped the command, and its exit status. */
+export class Stopped extends Error {
+  override name = 'Stopped';
+  constructor(
+    readonly signal: 'SIGINT' | 'SIGTERM',
+    readonly status: number,
+  ) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+/** The exit status for a command that stopped because of a signal (130, 143), else `otherwise`. */
+export function stoppedStatus(io: Io, otherwise: number): number {
+  const reason: unknown = io.signal?.aborted === true ? io.signal.reason : undefined;
+  return reason instanceof Stopped ? reason.status : otherwise;
+}
+
 export class UsageError extends Error {
   override name = 'UsageError';
 }

@@ -3,7 +3,7 @@
 // does not pay for HTTP or mDNS start-up. Exit codes: 0 ok, 1 not found or invalid, 2 usage,
 // 130/143 stopped by SIGINT/SIGTERM, 141 stdout closed by its reader; fetch uses curl's codes and
 // connect/listen nc's (docs/cli.md has the table of each).
-import { EXIT, HelpRequested, UsageError, type Command, type Io } from './command.js';
+import { EXIT, HelpRequested, Stopped, stoppedStatus, UsageError, type Command, type Io } from './command.js';
 import { Fe80Error } from '../errors.js';
 import { cliMessage } from './messages.js';
 import { closest } from './suggest.js';
@@ -43,20 +43,24 @@ function version(): Promise<string> {
   return import('node:module').then(({ createRequire }) => (createRequire(import.meta.url)('../../package.json') as { version: string }).version);
 }
 
-/** SIGINT/SIGTERM abort `signal`; the process exits SIGNAL_GRACE ms later at most, at once on a second signal. */
-function watchSignals(controller: AbortController): () => number | undefined {
+/**
+ * SIGINT/SIGTERM abort the command's signal (with a `Stopped` reason); the command winds down and
+ * returns its status (130/143 for an interrupted transfer, 0 for a server stopped as intended). A
+ * command still running SIGNAL_GRACE ms later, or a second signal, ends the process with 128 + the
+ * signal number, as a shell reports a program the signal killed.
+ */
+function watchSignals(controller: AbortController): void {
   let stopped: number | undefined;
   const on = (name: 'SIGINT' | 'SIGTERM', code: number): void => {
     process.on(name, () => {
       if (stopped !== undefined) process.exit(stopped);
       stopped = code;
-      controller.abort(new Fe80Error('ERR_ABORTED', `interrupted by ${name}`));
+      controller.abort(new Stopped(name, code));
       setTimeout(() => process.exit(code), SIGNAL_GRACE).unref();
     });
   };
   on('SIGINT', EXIT.INT);
   on('SIGTERM', EXIT.TERM);
-  return () => stopped;
 }
 
 async function main(argv: string[], io: Io & { signal: AbortSignal }): Promise<number> {
@@ -86,8 +90,10 @@ async function main(argv: string[], io: Io & { signal: AbortSignal }): Promise<n
       return command.usageExit ?? EXIT.USAGE;
     }
     if (error instanceof Fe80Error) {
+      // stopped by a signal: the user knows why; anything else is said
+      if (stoppedStatus(io, 0) !== 0) return stoppedStatus(io, EXIT.FAIL);
       io.stderr.write(`fe80 ${name}: ${cliMessage(error, { command: name })} [${error.code}]\n`);
-      return io.signal.aborted ? EXIT.INT : EXIT.FAIL;
+      return EXIT.FAIL;
     }
     throw error;
   }
@@ -124,10 +130,10 @@ function stopOnClosedPipe(stream: NodeJS.WriteStream): void {
 stopOnClosedPipe(process.stdout);
 stopOnClosedPipe(process.stderr);
 const controller = new AbortController();
-const stoppedBy = watchSignals(controller);
+watchSignals(controller);
 main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, signal: controller.signal }).then(
   (code) => {
-    process.exitCode = stoppedBy() ?? code;
+    process.exitCode = code;
     // a command is done when it returns: nothing it left behind (a keep-alive socket, a paused
     // stdin) may hold the process; output to pipes and files is written synchronously on Linux
     setTimeout(() => process.exit(), 200).unref();

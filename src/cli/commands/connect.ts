@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { Endpoint, type ScopedAddress } from '../../addr/index.js';
-import { defineCommand, EXIT, integerArgument, parse, readInput, UsageError, zoneArgument, type Io } from '../command.js';
+import { defineCommand, EXIT, integerArgument, parse, readInput, stoppedStatus, UsageError, zoneArgument, type Io } from '../command.js';
 import { Fe80Error } from '../../errors.js';
 import { connect, connectTLS, resolveZones, type ConnectOptions, type ConnectTarget, type TLSConnectOptions } from '../../net/index.js';
 import { errorText, type MessageContext } from '../messages.js';
@@ -113,7 +113,7 @@ async function run(args: string[], io: Io): Promise<number> {
 
   const fail = (error: unknown): number => {
     if (!(error instanceof Fe80Error) || io.signal?.aborted !== true) io.stderr.write(`fe80 connect: ${errorText(error, ctx)}\n`);
-    return io.signal?.aborted === true ? EXIT.INT : EXIT.FAIL;
+    return stoppedStatus(io, EXIT.FAIL);
   };
 
   if (values.udp) {
@@ -122,9 +122,9 @@ async function run(args: string[], io: Io): Promise<number> {
     try {
       if (dest.address !== undefined) resolveZones(dest.address, zone === undefined ? {} : { zone }); // the zone is checked before anything is read
       const peer = dest.address;
-      return await udpConnect(targetOf(dest, port, zone), zone, io, { idle, quitAfterEof, noStdin: values['no-stdin'], verbose: values.verbose }, (from) =>
+      return stoppedStatus(io, await udpConnect(targetOf(dest, port, zone), zone, io, { idle, quitAfterEof, noStdin: values['no-stdin'], verbose: values.verbose }, (from) =>
         peer === undefined || (from.port === port && from.address.address === (peer as ScopedAddress).address),
-      );
+      ));
     } catch (error) {
       return fail(error);
     }
@@ -153,14 +153,14 @@ async function run(args: string[], io: Io): Promise<number> {
     const tries = socket.fe80.attempts > 1 ? ` (${socket.fe80.attempts} attempts)` : '';
     io.stderr.write(`connected to ${socket.fe80.endpoint.toString()}${via}${tries}${values.tls ? ' (TLS)' : ''}\n`);
   }
-  return relay(socket, io, { idle, quitAfterEof, noStdin: values['no-stdin'], crlf: values.crlf });
+  return stoppedStatus(io, await relay(socket, io, { idle, quitAfterEof, noStdin: values['no-stdin'], crlf: values.crlf }));
 }
 
 /** -z: one connection per port, closed at once; nc's messages, nc's status. */
 async function scan(dest: Destination, zone: ConnectOptions['zone'], options: ConnectOptions, verbose: boolean, io: Io, fail: (error: unknown) => number): Promise<number> {
   let any = false;
   for (const port of dest.ports) {
-    if (io.signal?.aborted) return EXIT.INT;
+    if (io.signal?.aborted) return stoppedStatus(io, EXIT.INT);
     try {
       const socket = await connect(targetOf(dest, port, undefined), { ...options, zone });
       socket.destroy();

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defineCommand, EXIT, parse, type Io } from '../command.js';
+import { defineCommand, EXIT, parse, Stopped, stoppedStatus, type Io } from '../command.js';
 import { Fe80Error } from '../../errors.js';
 import { createDispatcher, type Fe80Dispatcher, type Fe80DispatcherOptions } from '../../http/index.js';
 import { errorText, type MessageContext } from '../messages.js';
@@ -210,7 +210,7 @@ async function run(args: string[], io: Io): Promise<number> {
       if (stop.signal.aborted) break;
       if (plan.retry.delay === undefined) delay = Math.min(delay * 2, 600_000);
     }
-    if (io.signal?.aborted === true) return EXIT.INT;
+    if (io.signal?.aborted === true) return stoppedStatus(io, EXIT.INT);
     if (plan.writeOut !== undefined) await printWriteOut(plan.writeOut, outcome, plan, io, started);
     return outcome.code;
   } finally {
@@ -428,7 +428,9 @@ function failure(
       outcome.retry = 'timeout';
       return fail(CURL.OPERATION_TIMEDOUT, `Operation timed out after ${Math.round(performance.now() - started)} milliseconds with ${bytes} bytes received`);
     }
-    return fail(EXIT.INT, 'interrupted');
+    // stopped by SIGINT/SIGTERM: quietly, as curl dies of it
+    outcome.code = signal.reason instanceof Stopped ? signal.reason.status : EXIT.INT;
+    return outcome;
   }
   if (inner instanceof WriteProblem) return fail(CURL.WRITE_ERROR, inner.message);
   if (inner instanceof DecodeProblem) return fail(CURL.BAD_CONTENT_ENCODING, inner.message);

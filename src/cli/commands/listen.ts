@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import tls from 'node:tls';
 import type { Socket } from 'node:net';
-import { defineCommand, EXIT, integerArgument, parse, readInput, UsageError, type Io } from '../command.js';
+import { defineCommand, EXIT, integerArgument, parse, readInput, stoppedStatus, UsageError, type Io } from '../command.js';
 import { Fe80Error } from '../../errors.js';
 import { listen, type BindTarget, type Fe80Server, type Fe80ServerSocket } from '../../net/index.js';
 import { ScopedAddress } from '../../addr/index.js';
@@ -121,7 +121,7 @@ async function run(args: string[], io: Io): Promise<number> {
 
   if (values.udp) {
     try {
-      return await udpListen(target, io, { idle, quitAfterEof, noStdin: values['no-stdin'], verbose: values.verbose || chosenPort });
+      return stoppedStatus(io, await udpListen(target, io, { idle, quitAfterEof, noStdin: values['no-stdin'], verbose: values.verbose || chosenPort }));
     } catch (error) {
       return fail(error);
     }
@@ -174,7 +174,7 @@ async function run(args: string[], io: Io): Promise<number> {
       for (const s of [...open, ...queue]) s.destroy();
       resolve(code);
     };
-    const onAbort = (): void => finish(EXIT.INT);
+    const onAbort = (): void => finish(stoppedStatus(io, EXIT.INT));
     io.signal?.addEventListener('abort', onAbort, { once: true });
 
     const serveNext = (): void => {

@@ -58,7 +58,7 @@ const CERT_CODES = new Set([
 function systemCode(error: unknown): string | undefined {
   for (let e = error, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && !code.startsWith('ERR_') ) return code;
+    if (typeof code === 'string' && !code.startsWith('ERR_')) return code;
     if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return code;
   }
   return undefined;
