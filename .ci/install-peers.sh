@@ -3,7 +3,7 @@
 # the root namespace. libnss-mdns is deliberately left out: it rewrites /etc/nsswitch.conf. zsh and fish
 # only parse the completion scripts fe80 prints.
 set -euo pipefail
-pkgs=(iproute2 iputils-ping socat netcat-openbsd curl nginx-light avahi-daemon openssl python3 procps chromium zsh fish)
+pkgs=(iproute2 iputils-ping socat netcat-openbsd curl nginx-light avahi-daemon avahi-utils lldpd openssl python3 procps chromium zsh fish)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -20,3 +20,4 @@ fi
 # Whatever happened above, no peer daemon may run in the root namespace.
 pkill -x nginx 2>/dev/null || true
 pkill -x avahi-daemon 2>/dev/null || true
+pkill -x lldpd 2>/dev/null || true

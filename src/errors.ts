@@ -54,12 +54,14 @@ export interface Fe80ErrorOptions {
 const BRAND = Symbol.for('fe80.error.1');
 
 export class Fe80Error extends Error {
-  override name = 'Fe80Error' as const;
-  readonly code: Fe80ErrorCode;
-  readonly input: string | undefined;
-  readonly position: number | undefined;
-  readonly hint: string | undefined;
-  readonly advice: Readonly<{ library: string; cli: string }> | undefined;
+  // on the prototype (below), not an own field per instance: errors are built on hot paths (a
+  // flood of bogus zones) and a class field is a define per object
+  declare readonly name: 'Fe80Error';
+  declare readonly code: Fe80ErrorCode;
+  declare readonly input: string | undefined;
+  declare readonly position: number | undefined;
+  declare readonly hint: string | undefined;
+  declare readonly advice: Readonly<{ library: string; cli: string }> | undefined;
 
   constructor(code: Fe80ErrorCode, message: string, options: Fe80ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -93,6 +95,8 @@ export class Fe80Error extends Error {
   }
 }
 
+Object.defineProperty(Fe80Error.prototype, 'name', { value: 'Fe80Error', writable: true, configurable: true });
+
 /**
  * The message of `error` for `audience`: for `'cli'`, advice given in library terms
  * (`{ zone: 'eth0' }`) is replaced by its command-line wording (`--zone eth0`).
@@ -120,7 +124,7 @@ export interface Attempt {
 
 /** ERR_CONNECT: every attempt failed. `attempts` lists each attempt and its error. */
 export class Fe80ConnectError extends Fe80Error {
-  readonly attempts: readonly Attempt[];
+  declare readonly attempts: readonly Attempt[];
   constructor(message: string, attempts: readonly Attempt[], options: Fe80ErrorOptions = {}) {
     super('ERR_CONNECT', message, options);
     this.attempts = attempts;

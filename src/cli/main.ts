@@ -13,6 +13,7 @@ import { known, type CommandEntry } from './known.js';
 const COMMANDS: Record<string, CommandEntry> = {
   completion: { summary: 'print a shell completion script (bash, zsh or fish)', load: () => import('./commands/completion.js') },
   connect: { summary: 'open a TCP, UDP or TLS connection to a scoped endpoint, like nc', load: () => import('./commands/connect.js') },
+  discover: { summary: 'find the devices on each link: scoped address, MAC, vendor, names, services', load: () => import('./commands/discover.js') },
   fetch: { summary: 'HTTP(S) request to a zoned or .local URL, like curl', load: () => import('./commands/fetch.js') },
   gateway: { summary: 'run the gateway: link-local devices\' web pages in any browser, with a landing page', load: () => import('./commands/gateway.js') },
   ifindex: { summary: 'print the index of each interface name (as if_nametoindex)', load: () => import('./commands/ifindex.js') },

@@ -1,5 +1,5 @@
-// fe80 names: a scope-keeping drop-in for dns.lookup and a one-shot mDNS resolver (RFC 6762).
-export { lookup, lookupAsync, createLookup } from './lookup.js';
+// fe80 names: a scope-keeping drop-in for dns.lookup, a one-shot mDNS resolver (RFC 6762) and DNS-SD browsing (RFC 6763).
+export { lookup, createLookup } from './lookup.js';
 export type { Fe80Lookup, CreateLookupOptions, LookupCallOptions, LookupAddress, LookupCallback, ResultOrder } from './lookup.js';
 export { resolveMdns } from './mdns.js';
 export type { MdnsResult, ResolveMdnsOptions } from './mdns.js';
@@ -10,3 +10,5 @@ export { closeMdnsSockets, openMdnsSockets } from './socket-pool.js';
 export { resolveName, type ResolveNameOptions, type NameAnswer } from './resolve.js';
 export { hostNameProblem } from './host-name.js';
 export { planLiteral, planName, interleave, type ZonePlan, type PlanTarget, type NamePlanOptions } from './plan.js';
+export { browseServices, collectServices, ServiceBrowser } from './browse.js';
+export type { BrowseServicesOptions, CollectServicesOptions, BrowsedService, BrowseEvent, BrowseStats, LostReason, ServiceAddress } from './browse.js';

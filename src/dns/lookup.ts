@@ -254,6 +254,3 @@ export function createLookup(options: CreateLookupOptions = {}): Fe80Lookup {
 
 /** The default lookup: no zone policy (zone-less link-local fails with ERR_ZONE_REQUIRED), all candidate interfaces for mDNS. */
 export const lookup: Fe80Lookup = createLookup();
-
-/** Promise form of the default lookup (`lookup.promise`), like `dns.promises.lookup`. */
-export const lookupAsync: Fe80Lookup['promise'] = lookup.promise;

@@ -51,3 +51,8 @@ function inOwnPrefix(bytes: Uint8Array, family: ScopedAddress['family'], iface: 
   }
   return false;
 }
+
+/** `fe80::/10` as printed by inet_ntop (lower case, first hextet of four digits): the fast path of the §11 check. */
+export function isLinkLocalText(text: string): boolean {
+  return text.length > 5 && text.charCodeAt(4) === 0x3a && text.startsWith('fe') && '89ab'.includes(text[2] as string);
+}

@@ -3,6 +3,7 @@
 // and would misalign on a hostile packet), using dns-packet's name decoder, which follows only
 // backward compression pointers and so cannot loop.
 import dnsPacket from 'dns-packet';
+import { MAX_PACKET, MAX_PER_SET } from './limits.js';
 
 export const MDNS_PORT = 5353;
 export const MDNS_IPV6_GROUP = 'ff02::fb';
@@ -57,31 +58,35 @@ export type ParseResult =
 /**
  * Parses an mDNS response and returns its A and AAAA records for class IN (cache-flush bit masked)
  * from the answer and additional sections. Never throws.
+ *  - RFC 6762 §17: a datagram over 9000 bytes is not mDNS and is refused unread.
  *  - RFC 6762 §18.2: QR must be 1; §18.3: OPCODE must be 0; §18.11: RCODE must be 0 (else ignored).
  *  - §6 / §18.1: questions in a response are skipped, the ID is not checked.
  *  - Records with a class other than IN, or an A/AAAA RDLENGTH other than 4/16, are skipped.
+ *  - At most `maxPerSet` (32) records per (name, type) are returned; the rest are skipped unread,
+ *    and the walk stops once every set it can return is full, so a flood costs less than decoding.
  * With `wireName` (from `encodeName`), only records owned by that name are returned, compared on
  * the wire without decoding (ASCII case folded), and their `name` is left empty.
  */
-export function parseResponse(buf: Buffer, wireName?: Uint8Array): ParseResult {
+export function parseResponse(buf: Buffer, wireName?: Uint8Array, maxPerSet = MAX_PER_SET): ParseResult {
   try {
-    return parse(buf, wireName);
+    return parse(buf, wireName, maxPerSet);
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   }
 }
 
-function parse(buf: Buffer, wireName: Uint8Array | undefined): ParseResult {
+function parse(buf: Buffer, wireName: Uint8Array | undefined, maxPerSet: number): ParseResult {
+  if (buf.length > MAX_PACKET) return { ok: false, reason: `larger than ${MAX_PACKET} bytes (RFC 6762 §17)` };
   if (buf.length < 12) return { ok: false, reason: 'shorter than a DNS header' };
-  const id = buf.readUInt16BE(0);
-  const flags = buf.readUInt16BE(2);
+  const id = u16(buf, 0);
+  const flags = u16(buf, 2);
   if ((flags & 0x8000) === 0) return { ok: false, reason: 'QR bit clear (a query, not a response)' };
   if (((flags >> 11) & 0xf) !== 0) return { ok: false, reason: 'OPCODE is not 0' };
   if ((flags & 0xf) !== 0) return { ok: false, reason: 'RCODE is not 0' };
-  const qdcount = buf.readUInt16BE(4);
-  const ancount = buf.readUInt16BE(6);
-  const nscount = buf.readUInt16BE(8);
-  const arcount = buf.readUInt16BE(10);
+  const qdcount = u16(buf, 4);
+  const ancount = u16(buf, 6);
+  const nscount = u16(buf, 8);
+  const arcount = u16(buf, 10);
   let offset = 12;
   for (let i = 0; i < qdcount; i++) {
     offset = skipName(buf, offset) + 4;
@@ -89,15 +94,21 @@ function parse(buf: Buffer, wireName: Uint8Array | undefined): ParseResult {
   }
   const records: AddressRecord[] = [];
   const total = ancount + nscount + arcount;
+  // per (name, type) counts: with a wire name there is one name, so two counters do
+  let a = 0;
+  let aaaa = 0;
+  const perSet = wireName === undefined ? new Map<string, number>() : undefined;
   for (let i = 0; i < total; i++) {
+    if (perSet === undefined && a >= maxPerSet && aaaa >= maxPerSet) break;
     const start = offset;
     offset = skipName(buf, offset);
     if (offset + 10 > buf.length) return { ok: false, reason: 'truncated resource record' };
-    const type = buf.readUInt16BE(offset);
-    const klass = buf.readUInt16BE(offset + 2) & ~CACHE_FLUSH;
-    const cacheFlush = (buf.readUInt16BE(offset + 2) & CACHE_FLUSH) !== 0;
-    const rawTtl = buf.readUInt32BE(offset + 4);
-    const rdlength = buf.readUInt16BE(offset + 8);
+    const type = u16(buf, offset);
+    const rawClass = u16(buf, offset + 2);
+    const klass = rawClass & ~CACHE_FLUSH;
+    const cacheFlush = (rawClass & CACHE_FLUSH) !== 0;
+    const rawTtl = u16(buf, offset + 4) * 0x10000 + u16(buf, offset + 6);
+    const rdlength = u16(buf, offset + 8);
     const rdata = offset + 10;
     offset = rdata + rdlength;
     if (offset > buf.length) return { ok: false, reason: 'RDATA runs past the end of the packet' };
@@ -105,8 +116,17 @@ function parse(buf: Buffer, wireName: Uint8Array | undefined): ParseResult {
     if (inAuthority || klass !== CLASS_IN) continue;
     if (!((type === TYPE_A && rdlength === 4) || (type === TYPE_AAAA && rdlength === 16))) continue;
     let name = '';
-    if (wireName === undefined) name = nameCodec.decode(buf, start);
-    else if (!wireNameEquals(buf, start, wireName)) continue;
+    if (perSet === undefined) {
+      if ((type === TYPE_A ? a : aaaa) >= maxPerSet || !wireNameEquals(buf, start, wireName as Uint8Array)) continue;
+      if (type === TYPE_A) a++;
+      else aaaa++;
+    } else {
+      name = nameCodec.decode(buf, start);
+      const key = `${type} ${name.toLowerCase()}`;
+      const n = perSet.get(key) ?? 0;
+      if (n >= maxPerSet) continue;
+      perSet.set(key, n + 1);
+    }
     records.push({
       name,
       type,
@@ -116,6 +136,11 @@ function parse(buf: Buffer, wireName: Uint8Array | undefined): ParseResult {
     });
   }
   return { ok: true, id, truncated: (flags & 0x0200) !== 0, records };
+}
+
+/** Big-endian 16 bits at `at` (bounds checked by the caller): without Buffer's per-call argument validation. */
+function u16(buf: Uint8Array, at: number): number {
+  return ((buf[at] as number) << 8) | (buf[at + 1] as number);
 }
 
 /** Returns the offset just past the name at `offset` (its in-place bytes). Throws on a bad label. */

@@ -8,7 +8,6 @@ import { Fe80Error, quote } from '../errors.js';
 import { resolveName, type NameAnswer, type ResolveNameOptions } from './resolve.js';
 import type { InterfaceRegistry } from '../iface/index.js';
 import {
-  addressForm,
   allowedSet,
   decide,
   namedInterfaces,
@@ -40,6 +39,8 @@ export interface ZonePlan {
   operation: Operation;
   /** how advice shows the target with a zone (default: the endpoint) */
   form: TargetForm | undefined;
+  /** false: 'auto' keeps registry order, without asking the neighbour table */
+  neighbourHint?: boolean | undefined;
 }
 
 const NONE = zonePolicy(undefined);
@@ -59,17 +60,28 @@ function targetPolicy(target: PlanTarget, plan: ZonePlan): Policy {
   return own;
 }
 
-function request(plan: ZonePlan, port: number, address: ScopedAddress): ZoneRequest {
-  const r: ZoneRequest = { operation: plan.operation, port, registry: plan.registry };
-  if (plan.allowed !== undefined) r.allowedInterfaces = plan.allowed;
-  r.form = plan.form ?? addressForm(address.address, port);
+/** The zone request of a plan for one port, made once (it is only read on the way to an error). */
+const requests = new WeakMap<ZonePlan, Map<number, ZoneRequest>>();
+
+function request(plan: ZonePlan, port: number): ZoneRequest {
+  let byPort = requests.get(plan);
+  if (byPort === undefined) requests.set(plan, (byPort = new Map()));
+  let r = byPort.get(port);
+  if (r === undefined) {
+    r = { operation: plan.operation, port, registry: plan.registry };
+    if (plan.allowed !== undefined) r.allowedInterfaces = plan.allowed;
+    if (plan.form !== undefined) r.form = plan.form; // otherwise the endpoint of the address at fault
+    if (plan.neighbourHint === false) r.neighbours = false;
+    if (byPort.size >= 16) byPort.clear();
+    byPort.set(port, Object.freeze(r));
+  }
   return r;
 }
 
 /** The candidates for an IP-literal target (synchronous: the common, fast case). */
 export function planLiteral(target: PlanTarget, plan: ZonePlan, allowed: AllowedSet = allowedSet(plan.allowed, plan.registry)): ZoneCandidate[] {
   const address = target.address as ScopedAddress;
-  return decide(address, targetPolicy(target, plan), plan.registry, undefined, allowed, request(plan, target.port, address));
+  return decide(address, targetPolicy(target, plan), plan.registry, undefined, allowed, request(plan, target.port));
 }
 
 /** The interfaces mDNS should ask for a name: those the zone option names, within the allowed set. */
@@ -133,7 +145,7 @@ function placeAnswer(
   port: number,
 ): ZoneCandidate[] {
   const { address } = answer;
-  const req = request(plan, port, address);
+  const req = request(plan, port);
   if (address.zone === undefined) return decide(address, policy, plan.registry, undefined, allowed, req);
   const candidates = decide(address, NONE, plan.registry, undefined, allowed, req);
   if (named === undefined) return candidates;

@@ -3,6 +3,10 @@
 // 5353), shared by concurrent queries and closed after a short idle time. Sockets are unref'd:
 // they never keep the process alive; a pending query's own timer does.
 import dgram from 'node:dgram';
+import type { ScopedAddress } from '../addr/index.js';
+import type { InterfaceInfo, InterfaceRegistry } from '../iface/index.js';
+import { ipv4Of } from './interfaces.js';
+import { MDNS_IPV4_GROUP, MDNS_IPV6_GROUP } from './packet.js';
 
 export type Transport = 4 | 6;
 
@@ -170,4 +174,15 @@ export function closeMdnsSockets(): void {
 /** Number of open mDNS query sockets (for tests and diagnostics). */
 export function openMdnsSockets(): number {
   return pool.size;
+}
+
+/** The pooled query socket for (interface, IP version), bound to the interface's own address. */
+export function socketFor(reg: InterfaceRegistry, iface: InterfaceInfo, transport: Transport): QuerySocket {
+  const own = transport === 6 ? (iface.linkLocal as ScopedAddress) : (ipv4Of(iface) as ScopedAddress);
+  return querySocket(`${transport} ${iface.name} ${own.address}`, () => {
+    const zone = reg.toPlatformZone(iface.name);
+    return transport === 6
+      ? { transport, local: `${own.address}%${zone}`, multicastIf: `::%${zone}`, target: `${MDNS_IPV6_GROUP}%${zone}`, zoneSuffix: `%${zone}` }
+      : { transport, local: own.address, multicastIf: own.address, target: MDNS_IPV4_GROUP, zoneSuffix: '' };
+  });
 }

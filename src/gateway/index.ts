@@ -4,3 +4,4 @@ export { createGateway, Gateway } from './gateway.js';
 export type { GatewayOptions, GatewayDevice, GatewayDeviceSpec, DeviceEvent, DeviceSource } from './types.js';
 export { normalizeFingerprint, type DeviceTlsOptions, type CertificateInfo, type Trust } from './certificate.js';
 export { parseDeviceTarget, type DeviceTarget } from './target.js';
+export { discoveredDevices, findDevice } from './discovered.js';

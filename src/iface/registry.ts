@@ -42,6 +42,8 @@ interface Table {
   readonly byIndex: Map<number, InterfaceInfo>;
   /** error-message parts, built on the first miss */
   have?: { names: string; indexes: string; lower: Map<string, string> };
+  /** the zone candidates, built on first use */
+  candidates?: readonly InterfaceInfo[];
 }
 
 const EMPTY_TABLE: Table = { list: Object.freeze([]), byName: new Map(), byIndex: new Map() };
@@ -132,8 +134,17 @@ export class InterfaceRegistry {
 
   /** Zone candidates for a missing zone: up, not loopback, with an IPv6 link-local address; index order. */
   candidates(): InterfaceInfo[] {
+    return [...this.candidateList()];
+  }
+
+  /**
+   * The same as `candidates()`, as one frozen array per table: the same array until the table
+   * changes (callers may key caches by it).
+   */
+  candidateList(): readonly InterfaceInfo[] {
     this.#ensureFresh();
-    return this.#table.list.filter((i) => i.up && !i.loopback && i.linkLocal !== undefined);
+    const t = this.#table;
+    return (t.candidates ??= Object.freeze(t.list.filter((i) => i.up && !i.loopback && i.linkLocal !== undefined)));
   }
 
   /** Re-read the backend now (always; the rate limit is for reads that lookups cause). */

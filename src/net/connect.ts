@@ -27,6 +27,11 @@ export interface ConnectOptions {
   signal?: AbortSignal | undefined;
   /** ms between racing attempts (RFC 8305 §5), default 250; 0 = all at once; 1-9 are raised to 10 */
   attemptDelay?: number | undefined;
+  /**
+   * With `zone: 'auto'`, try first the interface on which the kernel's neighbour table knows the
+   * address (default true); false keeps registry order.
+   */
+  neighbourHint?: boolean | undefined;
   /** for a host name: 4 or 6 to use one address family only (default both) */
   family?: 0 | 4 | 6 | undefined;
   noDelay?: boolean | undefined;
@@ -90,6 +95,7 @@ export function checkConnectOptions(options: ConnectOptions | undefined): Checke
     signal: checkSignal(o.signal),
     attemptDelay: checkMs(o.attemptDelay, 'attemptDelay') ?? DEFAULT_ATTEMPT_DELAY,
     family,
+    neighbourHint: checkBoolean(o.neighbourHint, 'neighbourHint'),
     noDelay: checkBoolean(o.noDelay, 'noDelay'),
     keepAlive: checkBoolean(o.keepAlive, 'keepAlive'),
     allowHalfOpen: checkBoolean(o.allowHalfOpen, 'allowHalfOpen'),
@@ -222,8 +228,11 @@ function dial(t: ParsedTarget, entries: RaceEntry<ZoneCandidate>[], o: CheckedCo
       });
     });
   }
+  // the neighbour table's interface first: the rest join after the usual attempt delay, even with delay 0
+  const headStart = only.candidate.chosenBy === 'neighbour' ? o.attemptDelay || DEFAULT_ATTEMPT_DELAY : undefined;
   return race(entries, openTcp(port, o), {
     attemptDelay: o.attemptDelay,
+    headStart,
     timeout,
     signal: o.signal,
     label: label(t),

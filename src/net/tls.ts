@@ -22,7 +22,7 @@ export type Fe80TLSSocket = tls.TLSSocket & { readonly fe80: ConnectInfo };
 const NodeSecureContext = (tls as unknown as { SecureContext: abstract new (...args: never[]) => tls.SecureContext }).SecureContext;
 
 /** Options handled here, or that must not reach tls.connect (it gets the connected socket). */
-const OWN = new Set(['zone', 'allowedInterfaces', 'family', 'registry', 'platform', 'timeout', 'signal', 'attemptDelay', 'noDelay', 'keepAlive', 'allowHalfOpen', 'servername', 'checkServerIdentity', 'host', 'port', 'socket', 'lookup', 'path']);
+const OWN = new Set(['zone', 'allowedInterfaces', 'family', 'neighbourHint', 'registry', 'platform', 'timeout', 'signal', 'attemptDelay', 'noDelay', 'keepAlive', 'allowHalfOpen', 'servername', 'checkServerIdentity', 'host', 'port', 'socket', 'lookup', 'path']);
 
 /** A TLS option Node rejected, as ERR_INVALID_ARGUMENT with Node's error on `cause`. */
 function badOption(error: unknown): Fe80Error {

@@ -16,3 +16,15 @@ export { usableInterface, sameInterface } from './usable.js';
 export { allowedSet, checkAllowed, uncheckable, outsideAllowed, type AllowedSet } from './allowed.js';
 export { checkZoneUse, takesNoZone } from './scope.js';
 export { zoneAdvice, addressForm, shellQuote, type Operation, type TargetForm, type Advice } from './advice.js';
+export {
+  NeighbourTable,
+  neighbourTable,
+  lookupNeighbour,
+  parseNeighbours,
+  KNOWN_STATES,
+  DEFAULT_NEIGHBOUR_MAX_AGE,
+  type Neighbour,
+  type NeighbourHit,
+  type NeighbourState,
+  type NeighbourTableOptions,
+} from './neighbours.js';

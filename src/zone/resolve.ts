@@ -6,10 +6,12 @@
 import { ScopedAddress } from '../addr/index.js';
 import { Fe80Error, quote } from '../errors.js';
 import { isDefaultZone, registry as defaultRegistry, type InterfaceInfo, type InterfaceRegistry } from '../iface/index.js';
+import { BoundedMap } from '../bounded-map.js';
 import { invalid } from '../validate.js';
 import { addressForm, conflictAdvice, zoneAdvice, type Operation, type TargetForm } from './advice.js';
 import { allowedSet, checkAllowed, listed, outsideAllowed, uncheckable, type AllowedSet } from './allowed.js';
 import { zonePolicy, type InterfaceSelector, type Policy, type ZoneOption } from './option.js';
+import { neighbourTable, type NeighbourHit } from './neighbours.js';
 import { checkZoneUse } from './scope.js';
 import { sameInterface, usableInterface } from './usable.js';
 
@@ -32,10 +34,15 @@ export interface ZoneRequest extends ZonePolicyOptions {
   port?: number | undefined;
   /** how to show the target with a zone in advice (default: the address, or an endpoint with `port`) */
   form?: TargetForm | undefined;
+  /**
+   * where the neighbour table knows an address, for `'auto'` (default: the process-wide table,
+   * which answers from memory; `false` = no hint)
+   */
+  neighbours?: ((address: ScopedAddress) => readonly NeighbourHit[]) | false | undefined;
 }
 
 /** How a candidate's interface was chosen. */
-export type ChosenBy = 'address' | 'option' | 'auto' | 'list' | 'none';
+export type ChosenBy = 'address' | 'option' | 'auto' | 'neighbour' | 'list' | 'none';
 
 export interface ZoneCandidate {
   /** the address with zone = the interface NAME, or with no zone when none applies */
@@ -44,7 +51,11 @@ export interface ZoneCandidate {
   host: string;
   /** the interface, or `undefined` for an address that takes no zone */
   interface: InterfaceInfo | undefined;
-  /** the zone written in the address, the `zone` option (one interface), racing every candidate ('auto'), a list, or no zone needed */
+  /**
+   * the zone written in the address, the `zone` option (one interface), racing every candidate
+   * ('auto'; 'neighbour' for the one the kernel's neighbour table knows the address on, tried
+   * first), a list, or no zone needed
+   */
   chosenBy: ChosenBy;
 }
 
@@ -87,6 +98,43 @@ function candidate(address: ScopedAddress, info: InterfaceInfo, reg: InterfaceRe
     interface: info,
     chosenBy,
   };
+}
+
+/**
+ * 'auto' over every candidate, remembered per interface table (the candidate list is one frozen
+ * array until the table changes) and address: a program that races the same address again
+ * does not rebuild the zoned addresses and platform zones each time.
+ */
+const autoCache = new WeakMap<readonly InterfaceInfo[], BoundedMap<string, readonly ZoneCandidate[]>>();
+
+function autoCandidates(bare: ScopedAddress, reg: InterfaceRegistry, platform: NodeJS.Platform | undefined): readonly ZoneCandidate[] {
+  const infos = reg.candidateList();
+  let byAddress = autoCache.get(infos);
+  if (byAddress === undefined) autoCache.set(infos, (byAddress = new BoundedMap(64)));
+  const key = platform === undefined ? bare.address : `${platform} ${bare.address}`;
+  return byAddress.getOrSet(key, () => Object.freeze(infos.map((info) => Object.freeze(candidate(bare, info, reg, platform, 'auto')))));
+}
+
+const defaultNeighbours = (address: ScopedAddress): readonly NeighbourHit[] => neighbourTable.lookup(address);
+
+/**
+ * RFC 8305's order for one address over several links, informed: an address the kernel has seen
+ * (REACHABLE, STALE, DELAY, PROBE) on exactly one candidate interface is tried there first. The
+ * racer gives it a head start; the others follow, so a stale entry costs one attempt delay.
+ */
+function hinted(out: readonly ZoneCandidate[], address: ScopedAddress, request: ZoneRequest): ZoneCandidate[] {
+  const lookup = request.neighbours === undefined ? defaultNeighbours : request.neighbours;
+  if (lookup === false) return [...out];
+  const hits = lookup(address);
+  if (hits.length === 0) return [...out];
+  let known: ZoneCandidate | undefined;
+  for (const c of out) {
+    if (c.interface === undefined || !hits.some((h) => h.interface === (c.interface as InterfaceInfo).name)) continue;
+    if (known !== undefined) return [...out]; // known on two links: no hint
+    known = c;
+  }
+  if (known === undefined) return [...out];
+  return [{ ...known, chosenBy: 'neighbour' }, ...out.filter((c) => c !== known)];
 }
 
 function checkAllowedInterface(info: InterfaceInfo, address: ScopedAddress, allowed: AllowedSet): void {
@@ -168,9 +216,9 @@ export function decide(
     return [{ address: bare, host: bare.address, interface: undefined, chosenBy: 'none' }];
   }
   if (policy.kind === 'auto') {
-    const infos = reg.candidates().filter((i) => allowed === undefined || allowed.has(i.name));
-    if (infos.length === 0) throw zoneRequired(bare, reg, request, []);
-    return infos.map((info) => candidate(bare, info, reg, platform, 'auto'));
+    const out = allowed === undefined ? autoCandidates(bare, reg, platform) : reg.candidates().filter((i) => allowed.has(i.name)).map((info) => candidate(bare, info, reg, platform, 'auto'));
+    if (out.length === 0) throw zoneRequired(bare, reg, request, []);
+    return out.length > 1 && address.isLinkLocalUnicast() ? hinted(out, bare, request) : [...out];
   }
   if (policy.kind === 'list') {
     const seen = new Set<number | string>();

@@ -17,12 +17,12 @@ function lookup(reg: InterfaceRegistry, zone: InterfaceSelector, address: Scoped
     return reg.resolve(zone);
   } catch (error) {
     if (isFe80Error(error) && address !== undefined && (error.code === 'ERR_UNKNOWN_INTERFACE' || error.code === 'ERR_INVALID_ZONE')) {
+      // the registry's fresh error, told which address it was for: decorated in place rather than
+      // wrapped (an error per bogus zone is the cost of a flood; two would double it)
       const hint = error.hint ?? address.hint;
-      throw new Fe80Error(error.code, `${address.address}%${String(zone)}: ${error.message}${hint === undefined ? '' : ` (${hint})`}`, {
-        input: error.input,
-        hint,
-        cause: error,
-      });
+      const e = error as { message: string; hint: string | undefined };
+      e.message = `${address.address}%${String(zone)}: ${error.message}${hint === undefined ? '' : ` (${hint})`}`;
+      e.hint = hint;
     }
     throw error;
   }

@@ -5,6 +5,8 @@ import { ScopedAddress } from '../../src/addr/index.js';
 import type { InterfaceInfo } from '../../src/iface/index.js';
 import { MdnsCache } from '../../src/dns/index.js';
 import { planFromCache } from '../../src/dns/cache.js';
+import { RecordStore } from '../../src/dns/record-store.js';
+import fc from 'fast-check';
 import { isOnLink, isOnLinkOnly } from '../../src/dns/onlink.js';
 
 const A = (t: string) => ScopedAddress.parse(t);
@@ -55,6 +57,70 @@ describe('MdnsCache', () => {
     assert.equal(cache.get('eth0', 'h999.local', 'AAAA').length, 1, 'the newest stays');
     cache.clear();
     assert.equal(cache.size, 0);
+  });
+});
+
+describe('the record store under the caches: bounded sets, capped TTLs, constant-time adds', () => {
+  test('a TTL beyond 75 minutes is stored as 75 minutes (RFC 6762 §10)', () => {
+    let now = 0;
+    const cache = new MdnsCache({ now: () => now });
+    cache.add('eth0', 'h.local', { address: A('fe80::1%eth0'), name: 'h.local', type: 'AAAA', ttl: 0x7fffffff });
+    const [r] = cache.get('eth0', 'h.local', 'AAAA');
+    assert.equal(r?.ttl, 4500);
+    now += 4500 * 1000;
+    assert.equal(cache.get('eth0', 'h.local', 'AAAA').length, 0, 'gone after 75 minutes');
+  });
+
+  test('at most 32 records per (interface, name, type); newcomers beyond that are dropped, not the records learned first', () => {
+    const cache = new MdnsCache({ maxRecords: 100_000 });
+    for (let i = 1; i <= 100; i++) cache.add('eth0', 'h.local', { address: A(`fe80::${i.toString(16)}%eth0`), name: 'h.local', type: 'AAAA', ttl: 120 });
+    const kept = cache.get('eth0', 'h.local', 'AAAA').map((r) => r.address.toString());
+    assert.equal(kept.length, 32);
+    assert.equal(kept[0], 'fe80::1%eth0');
+    assert.equal(cache.size, 32);
+    cache.add('eth0', 'h.local', { address: A('fe80::1%eth0'), name: 'h.local', type: 'AAAA', ttl: 120 });
+    assert.equal(cache.size, 32, 'the same record again is a refresh, not a new one');
+  });
+
+  test('a set full of expired records makes room again', () => {
+    let now = 0;
+    const store = new RecordStore<number>({ maxPerSet: 2, now: () => now });
+    assert.equal(store.add('k', 'a', 'n', 1, 1, false), 'new');
+    assert.equal(store.add('k', 'b', 'n', 2, 1, false), 'new');
+    assert.equal(store.add('k', 'c', 'n', 3, 1, false), 'dropped');
+    now += 1001;
+    assert.equal(store.add('k', 'c', 'n', 3, 1, false), 'new');
+    assert.deepEqual(store.get('k').map((r) => r.data), [3]);
+    assert.equal(store.size, 1);
+  });
+
+  test('goodbye and refresh outcomes (what the browser turns into events)', () => {
+    const store = new RecordStore<number>();
+    assert.equal(store.add('k', 'a', 'n', 1, 0, false), 'dropped', 'a goodbye for a record never seen');
+    assert.equal(store.add('k', 'a', 'n', 1, 10, false), 'new');
+    assert.equal(store.add('k', 'a', 'n', 1, 10, false), 'refreshed');
+    assert.equal(store.add('k', 'a', 'n', 1, 0, false), 'goodbye');
+    assert.deepEqual(store.get('k'), []);
+    assert.equal(store.add('k', 'a', 'n', 1, 10, false), 'refreshed', 'back within the second');
+  });
+
+  test('property: whatever is added, no set exceeds maxPerSet and the store never exceeds maxRecords', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 50 }), fc.boolean(), fc.integer({ min: 0, max: 3000 })), { maxLength: 400 }),
+        (ops) => {
+          let now = 0;
+          const store = new RecordStore<number>({ maxRecords: 100, maxPerSet: 8, now: () => now });
+          for (const [set, id, ttl, flush, dt] of ops) {
+            now += dt;
+            store.add(`s${set}`, `r${id}`, 'n', id, ttl, flush);
+            assert.ok(store.size <= 100, `size ${store.size}`);
+          }
+          for (let set = 0; set <= 20; set++) assert.ok(store.get(`s${set}`).length <= 8);
+        },
+      ),
+      { numRuns: Number(process.env.FE80_FC_RUNS ?? 300), seed: Number(process.env.FE80_FC_SEED ?? 6762) },
+    );
   });
 });
 
@@ -160,6 +226,63 @@ describe('planFromCache: per record type, known answers (RFC 6762 §5.2, §7.1)'
     cache.clear();
     assert.equal(cache.absent('eth0', 'x.local', 'A'), false);
   });
+});
+
+describe('the negative cache: interfaces that stayed silent (RFC 6762 §7.1 style)', () => {
+  test('a silence lasts `silence` ms, doubles when it repeats, is capped, and a record clears it', () => {
+    let now = 1_000_000;
+    const cache = new MdnsCache({ now: () => now, silence: 1000, maxSilence: 3000 });
+    assert.equal(cache.silence('eth0', 'h.local', 'AAAA'), 'none');
+    assert.equal(cache.markSilent('eth0', 'h.local', ['AAAA', 'A']), 1000);
+    assert.equal(cache.silence('eth0', 'h.local', 'AAAA'), 'silent');
+    assert.equal(cache.silence('eth0', 'h.local', 'A'), 'silent');
+    assert.equal(cache.silence('wlan0', 'h.local', 'AAAA'), 'none', 'per interface');
+    assert.equal(cache.silence('eth0', 'x.local', 'AAAA'), 'none', 'per name');
+    now += 1001;
+    assert.equal(cache.silence('eth0', 'h.local', 'AAAA'), 'expired', 'ended recently: asked again');
+    const lifetimes = [];
+    for (let i = 0; i < 4; i++) {
+      lifetimes.push(cache.markSilent('eth0', 'h.local', ['AAAA']));
+      now += lifetimes[i]! + 1;
+    }
+    assert.deepEqual(lifetimes, [2000, 3000, 3000, 3000], 'doubling, capped at maxSilence');
+    now += 3000;
+    assert.equal(cache.silence('eth0', 'h.local', 'AAAA'), 'none', 'forgotten maxSilence after it ended');
+    assert.equal(cache.markSilent('eth0', 'h.local', ['AAAA']), 1000, 'and a new silence starts short again');
+    cache.add('eth0', 'h.local', { address: A('fe80::2%eth0'), name: 'h.local', type: 'AAAA', ttl: 10 });
+    assert.equal(cache.silence('eth0', 'h.local', 'AAAA'), 'none', 'a record clears it');
+    assert.equal(cache.markSilent('eth0', 'h.local', ['AAAA']), 1000, 'the strikes went with it');
+  });
+
+  test('silence: 0 turns the negative cache off', () => {
+    const cache = new MdnsCache({ silence: 0 });
+    assert.equal(cache.markSilent('eth0', 'h.local', ['AAAA']), 0);
+    assert.equal(cache.silence('eth0', 'h.local', 'AAAA'), 'none');
+  });
+
+  const cases: { name: string; silent: ('A' | 'AAAA')[]; ended: ('A' | 'AAAA')[]; cached: ('A' | 'AAAA')[]; missing: string[]; silentTypes: string[]; silenceEnded: boolean }[] = [
+    { name: 'silent for both types: nothing to ask', silent: ['AAAA', 'A'], ended: [], cached: [], missing: [], silentTypes: ['AAAA', 'A'], silenceEnded: false },
+    { name: 'AAAA cached, silent for A: nothing to ask', silent: ['A'], ended: [], cached: ['AAAA'], missing: [], silentTypes: ['A'], silenceEnded: false },
+    { name: 'the silence ended for every missing type', silent: [], ended: ['AAAA', 'A'], cached: [], missing: ['AAAA', 'A'], silentTypes: [], silenceEnded: true },
+    { name: 'ended for A only, AAAA never asked: a plain miss', silent: [], ended: ['A'], cached: [], missing: ['AAAA', 'A'], silentTypes: [], silenceEnded: false },
+    { name: 'ended for A, AAAA cached', silent: [], ended: ['A'], cached: ['AAAA'], missing: ['A'], silentTypes: [], silenceEnded: true },
+  ];
+  for (const c of cases) {
+    test(`planFromCache: ${c.name}`, () => {
+      let now = 1_000_000;
+      const cache = new MdnsCache({ now: () => now, silence: 1000 });
+      if (c.ended.length > 0) cache.markSilent('eth0', 'h.local', c.ended);
+      now += 1500;
+      if (c.silent.length > 0) cache.markSilent('eth0', 'h.local', c.silent);
+      for (const type of c.cached) {
+        cache.add('eth0', 'h.local', { address: A(type === 'A' ? '192.0.2.1' : 'fe80::1%eth0'), name: 'h.local', type, ttl: 10 });
+      }
+      const plan = planFromCache(cache, 'eth0', 'h.local', ['AAAA', 'A']);
+      assert.deepEqual(plan.missing, c.missing);
+      assert.deepEqual(plan.silent, c.silentTypes);
+      assert.equal(plan.silenceEnded, c.silenceEnded);
+    });
+  }
 });
 
 describe('isOnLink (RFC 6762 §11)', () => {

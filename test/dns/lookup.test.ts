@@ -6,7 +6,7 @@ import dns from 'node:dns';
 import net from 'node:net';
 import { promisify } from 'node:util';
 import { fakeRegistry, nic } from '../helpers/fake-registry.js';
-import { createLookup, lookup, lookupAsync, resolveMdns, type Fe80Lookup, type LookupAddress } from '../../src/dns/index.js';
+import { createLookup, lookup, resolveMdns, type Fe80Lookup, type LookupAddress } from '../../src/dns/index.js';
 import { isFe80Error } from '../../src/errors.js';
 
 const registry = fakeRegistry([
@@ -128,9 +128,8 @@ describe('lookup: signature and options', () => {
     await p;
   });
 
-  test('promise forms: lookup.promise, lookupAsync, util.promisify (like dns.promises.lookup)', async () => {
+  test('promise forms: lookup.promise and util.promisify (like dns.promises.lookup); the lookupAsync alias is gone', async () => {
     assert.deepEqual(await lookup.promise('192.0.2.1'), { address: '192.0.2.1', family: 4 });
-    assert.deepEqual(await lookupAsync('::1', { all: true }), [{ address: '::1', family: 6 }]);
     const p = promisify(lookup);
     assert.equal(p, lookup.promise);
     assert.deepEqual(await p('192.0.2.1'), { address: '192.0.2.1', family: 4 });

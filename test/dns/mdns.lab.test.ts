@@ -104,7 +104,7 @@ describe('mDNS with avahi-daemon peers', { concurrency: true }, () => {
       assert.equal(ptr.ok, true);
       assert.ok(ptr.records.some((x) => x.type === 'PTR' && x.data.includes(host)), JSON.stringify(ptr.records));
     },
-    { timeout: 60_000 },
+    { timeout: 120_000 },
   );
 
   labTest(

@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,7 +28,19 @@ function fileName(block: Block): string {
   return `${block.file.replace(/[^A-Za-z0-9]+/g, '_')}_L${block.line}.ts`;
 }
 
-/** A directory where `fe80` and `fe80/testing` are this repository's sources and other packages resolve from its node_modules. */
+/** `fe80` and each subpath of package.json's exports, mapped to the sources the dist file is built from. */
+function sourcePaths(): Record<string, string[]> {
+  const { exports } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { exports: Record<string, string | { default: string }> };
+  const paths: Record<string, string[]> = {};
+  for (const [subpath, target] of Object.entries(exports)) {
+    const file = typeof target === 'string' ? target : target.default;
+    if (!file.startsWith('./dist/')) continue;
+    paths[`fe80${subpath.slice(1)}`] = [join(repo, 'src', file.slice('./dist/'.length).replace(/\.js$/, '.ts'))];
+  }
+  return paths;
+}
+
+/** A directory where `fe80` and its subpaths are this repository's sources and other packages resolve from its node_modules. */
 function workspace(dom: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), 'fe80-examples-'));
   symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
@@ -37,7 +49,7 @@ function workspace(dom: boolean): string {
   const compilerOptions = {
     module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true,
     lib: dom ? ['es2023', 'dom'] : ['es2023'], types: ['node'], allowImportingTsExtensions: true,
-    paths: { fe80: [join(repo, 'src/index.ts')], 'fe80/testing': [join(repo, 'src/testing/index.ts')] },
+    paths: sourcePaths(),
   };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['*.ts'] }));
   return dir;

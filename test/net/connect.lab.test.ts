@@ -54,6 +54,8 @@ labTest(
       { op: 'connect', target: '[fe80::2%c3]:8080', options: { zone: ['c1', 'c2'] } }, // 19 zone outside the list
       { op: 'connect', target: '[fe80::2]:8080', options: { zone: ['c2', 'c1'] } }, // 20 list order
       { op: 'connect', target: '[fe80::5%c_5]:8085' }, // 21 zone with "_"
+      { op: 'neighbours' }, // 22 the fixture's snapshot of the kernel's table, as it stands now
+      { op: 'connect', target: '[fe80::3]:9090', options: { zone: 'auto', attemptDelay: 0 } }, // 23 known on c3 only
     ];
     const r = await topo.client.runNode<Result[]>(fixture('client.ts'), [JSON.stringify(steps)], { timeout: 60_000 });
     const at = (i: number): Result => r[i] as Result;
@@ -120,6 +122,14 @@ labTest(
       assert.equal(at(18)['code'], 'ERR_CONNECT');
       assert.equal(at(18)['causeCode'], 'ECONNREFUSED', 'system error on cause');
       assert.equal((at(18)['attempts'] as Result[]).length, 1);
+    });
+
+    await t.test("zone 'auto' asks the neighbour table first: an address known on one link is tried there alone", () => {
+      assert.equal(at(23)['ok'], true, JSON.stringify(at(23)));
+      assert.equal(at(23)['interface'], 'c3');
+      assert.equal(at(23)['chosenBy'], 'neighbour');
+      assert.equal(at(23)['attempts'], 1, 'delay 0, yet no other socket: the hinted link has its head start');
+      assert.equal(at(9)['chosenBy'], 'auto', 'fe80::2 is known on two links: no hint, registry order');
     });
 
     await t.test('AbortSignal and timeout destroy the sockets', () => {

@@ -79,6 +79,19 @@ describe('installed into an empty project', { timeout: 600_000 }, () => {
     assert.equal((JSON.parse(listed.stdout) as { name: string }[])[0]?.name, 'lo');
   });
 
+  test('every subpath of exports loads, with import and with require', async () => {
+    const { exports } = JSON.parse(readFileSync(join(project, 'node_modules/fe80/package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    const names = Object.keys(exports).filter((k) => k !== './package.json').map((k) => `fe80${k.slice(1)}`);
+    assert.ok(names.length >= 3, names.join(', '));
+    const script = `const names = ${JSON.stringify(names)};
+      const required = Object.fromEntries(names.map((n) => [n, Object.keys(require(n)).length]));
+      Promise.all(names.map((n) => import(n))).then((ms) => console.log(JSON.stringify({ required, imported: Object.fromEntries(ms.map((m, i) => [names[i], Object.keys(m).length])) })));`;
+    writeFileSync(join(project, 'subpaths.cjs'), script);
+    const { stdout } = await run(process.execPath, ['subpaths.cjs'], { cwd: project, env });
+    const { required, imported } = JSON.parse(stdout) as Record<string, Record<string, number>>;
+    for (const n of names) assert.ok(required![n]! > 0 && imported![n]! > 0, `${n}: ${stdout}`);
+  });
+
   for (const [kind, file] of [['ESM import', 'esm.mjs'], ['CommonJS require', 'cjs.cjs']] as const) {
     test(`${kind} of fe80 and fe80/testing`, async () => {
       writeFileSync(join(project, file), readFileSync(join(fixtures, file)));

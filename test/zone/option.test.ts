@@ -72,3 +72,22 @@ describe('advice in the words of the caller', () => {
     assert.match(error.message, /eth9 \(down\)/);
   });
 });
+
+describe("'auto' and the neighbour table", () => {
+  const three = fakeRegistry([nic('lo', 1, true, ['::1']), nic('fa', 2, true, ['fe80::a']), nic('fb', 3, true, ['fe80::b']), nic('fc', 4, true, ['fe80::c'])], 'three');
+  const hit = (...names: string[]) => () => names.map((n) => ({ interface: n, state: 'REACHABLE' as const, mac: undefined, router: false }));
+  const order = (neighbours: NonNullable<Parameters<typeof resolveZones>[1]>['neighbours']) =>
+    resolveZones(A('fe80::9'), { registry: three, zone: 'auto', neighbours }).map((c) => `${c.interface?.name}:${c.chosenBy}`);
+  test('known on exactly one candidate: that one first, marked as the neighbour table chose it', () => {
+    assert.deepEqual(order(hit('fc')), ['fc:neighbour', 'fa:auto', 'fb:auto']);
+  });
+  test('known on two, on none, or on a non-candidate: registry order', () => {
+    assert.deepEqual(order(hit('fa', 'fc')), ['fa:auto', 'fb:auto', 'fc:auto']);
+    assert.deepEqual(order(hit()), ['fa:auto', 'fb:auto', 'fc:auto']);
+    assert.deepEqual(order(hit('lo')), ['fa:auto', 'fb:auto', 'fc:auto']);
+    assert.deepEqual(order(false), ['fa:auto', 'fb:auto', 'fc:auto']);
+  });
+  test('a written zone and lists are never reordered', () => {
+    assert.deepEqual(resolveZones(A('fe80::9'), { registry: three, zone: ['fb', 'fa'], neighbours: hit('fa') }).map((c) => c.interface?.name), ['fb', 'fa']);
+  });
+});

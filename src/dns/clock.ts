@@ -1,0 +1,73 @@
+// The shared clock of the mDNS code: one timer for every pending job (one-shot queries, browsers).
+// A job says when it next needs the clock (`due`) and the clock fires at the earliest one, so a
+// query answered within a round trip never creates or clears a timer of its own. The timer is
+// ref'd while a job that keeps the process alive is pending (as a socket read would) and unref'd
+// when none is (background refreshes never keep a process alive).
+
+export interface ClockJob {
+  /** performance.now() time at which the job next wants `tick` (Infinity: not before it reschedules) */
+  readonly due: number;
+  /** a finished job is dropped at the next run */
+  readonly done: boolean;
+  /** called at or after `due` */
+  tick(now: number): void;
+  /** whether a pending job keeps the process alive (default true) */
+  readonly keepsAlive?: boolean;
+}
+
+export class SharedClock {
+  readonly #active = new Set<ClockJob>();
+  /** active jobs that keep the process alive */
+  #alive = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #at = Infinity;
+
+  /** Registers `job` (if new) and makes sure the clock fires no later than `at`. */
+  schedule(job: ClockJob, at: number): void {
+    if (!this.#active.has(job)) {
+      this.#active.add(job);
+      if (job.keepsAlive !== false && ++this.#alive === 1) this.#timer?.ref();
+    }
+    if (this.#timer !== undefined && this.#at <= at) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#arm(at);
+  }
+
+  /** Forgets `job`; with no job left the timer no longer keeps the process alive. */
+  remove(job: ClockJob): void {
+    if (this.#active.delete(job) && job.keepsAlive !== false && --this.#alive === 0) this.#timer?.unref();
+  }
+
+  /** Number of pending jobs (for tests). */
+  get pending(): number {
+    return this.#active.size;
+  }
+
+  #arm(at: number): void {
+    this.#at = at;
+    if (at === Infinity) {
+      this.#timer = undefined;
+      return;
+    }
+    this.#timer = setTimeout(() => this.#run(), Math.max(0, at - performance.now()));
+    if (this.#alive === 0) this.#timer.unref();
+  }
+
+  #run(): void {
+    this.#timer = undefined;
+    this.#at = Infinity;
+    const now = performance.now();
+    // a job may finish or schedule others while ticking: iterate over a copy
+    for (const job of [...this.#active]) if (!job.done && job.due <= now + 1) job.tick(now);
+    let next = Infinity;
+    for (const job of this.#active) {
+      if (job.done) this.remove(job);
+      else next = Math.min(next, job.due);
+    }
+    if (this.#timer !== undefined) clearTimeout(this.#timer); // a tick may have scheduled meanwhile
+    this.#arm(next);
+  }
+}
+
+/** The process-wide clock of the mDNS resolver and browser. */
+export const clock = new SharedClock();
