@@ -81,6 +81,11 @@ function clipped(value: string): string {
   return quote(value.length > 40 ? `${value.slice(0, 37)}...` : value);
 }
 
+/** `'--x'`, escaped and clipped as quote() does, in the single quotes node:util parseArgs uses. */
+function option(value: string): string {
+  return `'${clipped(value).slice(1, -1)}'`;
+}
+
 /**
  * Parses `args` against `options` (-h/--help is always known). Throws ArgumentError for an
  * unknown option (with the closest known spelling), a missing or unexpected value, or a value
@@ -115,7 +120,7 @@ export function parseCommandLine<O extends OptionSpecs>(args: readonly string[],
     if (why !== undefined) throw new ArgumentError(`${as.split('=')[0]} is not supported: ${why}`);
     const names = [...long.keys()].map((n) => `--${n}`);
     const guess = as.startsWith('--') ? closest(as.split('=')[0] as string, names) : undefined;
-    throw new ArgumentError(`unknown option ${clipped(as)}${guess === undefined ? '' : ` (did you mean ${guess}?)`}`);
+    throw new ArgumentError(`Unknown option ${option(as)}${guess === undefined ? '' : ` (did you mean ${guess}?)`}`);
   };
 
   for (let i = 0; i < args.length; i++) {
@@ -158,7 +163,7 @@ export function parseCommandLine<O extends OptionSpecs>(args: readonly string[],
       const found = short.get(letter);
       if (found === undefined) {
         if (Object.hasOwn(unsupported, letter)) unknown(`-${letter}`);
-        throw new ArgumentError(`unknown option -${quote(letter).slice(1, -1)}${arg.length > 2 ? ` (in ${clipped(arg)})` : ''}`);
+        throw new ArgumentError(`Unknown option ${option(`-${letter}`)}${arg.length > 2 ? ` (in ${clipped(arg)})` : ''}`);
       }
       const [name, spec] = found;
       if (spec.type === 'boolean') {
