@@ -145,6 +145,11 @@ export function quote(value: string): string {
   return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** `quote()` without the quotes: user input inside a larger token (`fe80::1%ZONE`), escaped and clipped. */
+export function escaped(value: string): string {
+  return quote(value).slice(1, -1);
+}
+
 /**
  * System error codes after which the interface table may be stale (an interface was renamed,
  * re-created with a new index, or lost its address): the registry is re-read before the next use.

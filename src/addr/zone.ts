@@ -3,6 +3,8 @@
 // the surrounding syntax: NUL (RFC 9844 §6), whitespace, `/` (paths), `[` `]` (URL/endpoint
 // brackets). Everything else is kept verbatim; the interface registry decides what it means.
 
+import { escaped, quote } from '../errors.js';
+
 /** Reports whether `c` is a UTF-16 low (trailing) surrogate. */
 export function isLowSurrogate(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
@@ -70,11 +72,11 @@ export function zoneHint(zone: string, address: string): string | undefined {
   // `%25` is a URL-encoded `%` (RFC 6874); outside a URL it is literally part of the zone.
   // A purely numeric zone like `251` is a plausible interface index, so no hint for it.
   if (zone.length > 2 && zone.charCodeAt(0) === 0x32 && zone.charCodeAt(1) === 0x35 && !isDigits(zone, 2)) {
-    return `zone "${zone}" looks URL-encoded (%25 is an escaped '%'); did you mean ${address}%${zone.slice(2)}?`;
+    return `zone ${quote(zone)} looks URL-encoded (%25 is an escaped '%'); did you mean ${address}%${escaped(zone.slice(2))}?`;
   }
   const colon = zone.indexOf(':');
   if (colon >= 0) {
-    return `zone "${zone}" contains ':'; if "${zone.slice(colon + 1)}" is a port, write [${address}%${zone.slice(0, colon)}]:${zone.slice(colon + 1)}`;
+    return `zone ${quote(zone)} contains ':'; if ${quote(zone.slice(colon + 1))} is a port, write [${address}%${escaped(zone.slice(0, colon))}]:${escaped(zone.slice(colon + 1))}`;
   }
   return undefined;
 }

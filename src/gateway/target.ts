@@ -60,7 +60,7 @@ function nameTarget(input: string, host: string, port: number | undefined, secur
  * `http://printer.local/`. Without a scheme, ports 443, 8443 and 4443 mean https.
  */
 export function parseDeviceTarget(input: string): DeviceTarget {
-  if (typeof input !== 'string' || input.trim() === '') throw targetError(String(input), 'a URL, an endpoint, an address or a .local name');
+  if (typeof input !== 'string' || input.trim() === '') throw targetError(typeof input === 'string' ? input : typeof input, 'a URL, an endpoint, an address or a .local name');
   const text = input.trim();
   if (text.includes('://')) {
     let parsed;

@@ -2,7 +2,7 @@
 // link-local address. A cached "down" or "no address" is re-read (rate-limited by the registry)
 // before it is reported, so an interface that just recovered works at once.
 import type { ScopedAddress } from '../addr/index.js';
-import { Fe80Error, isFe80Error, quote } from '../errors.js';
+import { escaped, Fe80Error, isFe80Error, quote } from '../errors.js';
 import type { InterfaceInfo, InterfaceRegistry } from '../iface/index.js';
 import type { InterfaceSelector } from './option.js';
 
@@ -21,7 +21,7 @@ function lookup(reg: InterfaceRegistry, zone: InterfaceSelector, address: Scoped
       // wrapped (an error per bogus zone is the cost of a flood; two would double it)
       const hint = error.hint ?? address.hint;
       const e = error as { message: string; hint: string | undefined };
-      e.message = `${address.address}%${String(zone)}: ${error.message}${hint === undefined ? '' : ` (${hint})`}`;
+      e.message = `${address.address}%${escaped(String(zone))}: ${error.message}${hint === undefined ? '' : ` (${hint})`}`;
       e.hint = hint;
     }
     throw error;
