@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the real peers the lab tests talk to (Debian packages) without starting any daemon in
-# the root namespace. libnss-mdns is deliberately left out: it rewrites /etc/nsswitch.conf.
+# the root namespace. libnss-mdns is deliberately left out: it rewrites /etc/nsswitch.conf. zsh and fish
+# only parse the completion scripts fe80 prints.
 set -euo pipefail
-pkgs=(iproute2 iputils-ping socat netcat-openbsd curl nginx-light avahi-daemon avahi-utils lldpd openssl python3 procps chromium)
+pkgs=(iproute2 iputils-ping socat netcat-openbsd curl nginx-light avahi-daemon avahi-utils lldpd openssl python3 procps chromium zsh fish)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

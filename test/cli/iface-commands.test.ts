@@ -63,7 +63,9 @@ describe('fe80 ifindex', { skip: linux ? false : 'compares with /sys/class/net' 
     assert.equal(r.stdout, `${first![1]}\n`);
     const lines = r.stderr.trimEnd().split('\n');
     assert.equal(lines.length, 3);
-    assert.match(lines[0]!, new RegExp(`^fe80 ifindex: interface "nosuch0" not found; have: ${sysfs().map(([n]) => n).join(', ')} \\[ERR_UNKNOWN_INTERFACE\\]$`));
+    const have = sysfs().map(([n]) => n);
+    const listed = have.length > 8 ? `${have.slice(0, 8).join(', ')}, \\.\\.\\. \\(${have.length - 8} more\\)` : have.join(', ');
+    assert.match(lines[0]!, new RegExp(`^fe80 ifindex: interface "nosuch0" not found \\(have: ${listed}\\) \\[ERR_UNKNOWN_INTERFACE\\]$`));
     assert.match(lines[1]!, /invalid zone "\.\.\/\.\.\/etc".*\[ERR_INVALID_ZONE\]$/);
     assert.match(lines[2]!, /longer than 15 bytes.*\[ERR_INVALID_ZONE\]$/);
   }));
@@ -74,13 +76,22 @@ describe('fe80 ifindex', { skip: linux ? false : 'compares with /sys/class/net' 
     assert.match(r.stderr, /interface "1" not found/);
   });
 
-  test('usage errors exit 2 with the help text', () => {
+  test('usage errors exit 2 and point at --help', () => {
     for (const args of [[], ['--nope', 'lo']]) {
       const r = fe80('ifindex', ...args);
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /usage: fe80 ifindex NAME\.\.\./);
+      assert.match(r.stderr, /^fe80 ifindex: .*\nRun 'fe80 ifindex --help' for the options\.\n$/);
     }
   });
+
+  test('a typo gets the closest existing name', stable(() => {
+    const [, second] = sysfs(); // lo is first; a typo of the next one
+    const name = second![0];
+    const typo = name.length > 2 ? `${name[1]}${name[0]}${name.slice(2)}` : `${name}x`;
+    const r = fe80('ifindex', typo);
+    assert.equal(r.code, 1);
+    if (!sysfs().some(([n]) => n === typo)) assert.match(r.stderr, new RegExp(`did you mean ${name.replace(/[.]/g, '\\.')}\\?`));
+  }));
 });
 
 describe('fe80 ifname', { skip: linux ? false : 'compares with /sys/class/net' }, () => {
@@ -130,7 +141,9 @@ describe('fe80 interfaces', { skip: hasIp ? false : 'compares with ip -j link' }
         assert.match(i.linkLocal, new RegExp(`^fe[89ab][0-9a-f]:[0-9a-f:]*%${i.name.replace(/[.]/g, '\\.')}$`));
         assert.ok(i.addresses.some((a) => a.address === i.linkLocal && a.scope === 'link-local'));
       }
-      for (const a of i.addresses) assert.deepEqual(Object.keys(a), ['address', 'prefixLength', 'scope']);
+      assert.equal((i as unknown as { ifindex: number }).ifindex, l.ifindex);
+      assert.equal((i as unknown as { ifname: string }).ifname, l.ifname);
+      for (const a of i.addresses) assert.deepEqual(Object.keys(a), ['address', 'family', 'prefixLength', 'scope', 'tentative', 'duplicate', 'deprecated']);
     }
   }));
 
@@ -138,7 +151,9 @@ describe('fe80 interfaces', { skip: hasIp ? false : 'compares with ip -j link' }
     const r = fe80('interfaces');
     assert.equal(r.code, 0, r.stderr);
     const [header, ...rows] = r.stdout.trimEnd().split('\n');
-    assert.match(header!, /^INDEX\s+NAME\s+STATE\s+FLAGS\s+MAC\s+MTU\s+LINK-LOCAL$/);
+    assert.match(header!, /^INDEX\s+NAME\s+STATE\s+FLAGS\s+MAC\s+MTU\s+ADDRESSES$/);
+    // addresses paste into connect: a zoned one never carries a prefix length
+    assert.doesNotMatch(r.stdout, /%\S+\/\d+/);
     const want = links();
     assert.equal(rows.length, want.length);
     for (const [k, row] of rows.entries()) {
@@ -149,10 +164,23 @@ describe('fe80 interfaces', { skip: hasIp ? false : 'compares with ip -j link' }
     }
   }));
 
-  test('usage: a positional or unknown option exits 2', () => {
-    assert.equal(fe80('interfaces', 'eth0').code, 2);
+  test('NAME... lists those (name or index), an unknown one exits 1; an unknown option exits 2', stable(() => {
+    const [lo] = sysfs();
+    const r = fe80('interfaces', '--json', lo![0], 'nosuch0', String(lo![1]));
+    assert.equal(r.code, 1);
+    assert.deepEqual((JSON.parse(r.stdout) as { name: string }[]).map((i) => i.name), [lo![0]]);
+    assert.match(r.stderr, /interface "nosuch0" not found/);
     assert.equal(fe80('interfaces', '--yaml').code, 2);
-  });
+  }));
+
+  test('--up and --candidates filter', stable(() => {
+    const all = JSON.parse(fe80('interfaces', '--json').stdout) as { name: string; up: boolean; candidate: boolean; loopback: boolean; linkLocal: string | null }[];
+    const up = JSON.parse(fe80('interfaces', '--json', '--up').stdout) as { name: string }[];
+    const candidates = JSON.parse(fe80('interfaces', '--json', '--candidates').stdout) as { name: string }[];
+    assert.deepEqual(up.map((i) => i.name), all.filter((i) => i.up).map((i) => i.name));
+    assert.deepEqual(candidates.map((i) => i.name), all.filter((i) => i.candidate).map((i) => i.name));
+    for (const i of all.filter((x) => x.candidate)) assert.ok(i.up && !i.loopback && i.linkLocal !== null, i.name);
+  }));
 });
 
 describe('--help', () => {
@@ -161,7 +189,9 @@ describe('--help', () => {
       const r = fe80(cmd, '--help');
       assert.equal(r.code, 0);
       assert.match(r.stdout, new RegExp(`^usage: fe80 ${cmd}`));
-      assert.match(r.stdout, /Exit status/);
+      const m = fe80('help', cmd);
+      assert.equal(m.code, 0);
+      assert.match(m.stdout, new RegExp(`^NAME\\n    fe80 ${cmd} - [^]*\\nEXIT STATUS\\n`));
     });
   }
 });

@@ -3,6 +3,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fe80, spawnFe80 } from './run.js';
 
 describe('-h/--help', () => {
@@ -30,17 +34,25 @@ describe('-h/--help', () => {
     });
   }
 
-  test("'fe80 help parse' prints parse's help, as 'fe80 parse --help'", async () => {
+  test("'fe80 help parse' prints parse's manual; 'parse --help' its usage and options", async () => {
     const [a, b] = await Promise.all([fe80(['help', 'parse']), fe80(['parse', '--help'])]);
     assert.equal(a.code, 0, a.stderr);
-    assert.equal(a.stdout, b.stdout);
-    assert.match(a.stdout, /^usage: fe80 parse/);
+    for (const section of ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'OPTIONS', 'EXIT STATUS', 'EXAMPLES', 'SEE ALSO']) assert.match(a.stdout, new RegExp(`^${section}$`, 'm'));
+    assert.match(b.stdout, /^usage: fe80 parse/);
+    assert.match(b.stdout, /--json/);
+  });
+
+  test('a typo of a command gets the closest one; help for an unknown command exits 2', async () => {
+    const r = await fe80(['fecth', 'x']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown command "fecth" \(did you mean 'fetch'\?\)/);
+    assert.equal((await fe80(['help', 'nosuch'])).code, 2);
   });
 
   test("'fe80 parse -- --help' parses \"--help\" as an input", async () => {
     const r = await fe80(['parse', '--', '--help']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /ScopedAddress\.parse\("--help"\).*\[ERR_INVALID_ADDRESS\]/);
+    assert.match(r.stderr, /invalid address "--help".*\[ERR_INVALID_ADDRESS\]/);
   });
 
   test("'fe80 ifindex -- -h' looks up an interface named -h", async () => {
@@ -76,15 +88,68 @@ describe('stdout closed by its reader (| head)', () => {
 });
 
 describe('files named by options', () => {
-  test('connect --tls --ca with a missing file: a clean error, exit 1 (as fetch --cacert)', async () => {
-    for (const args of [
-      ['connect', '[::1]:9', '--tls', '--ca', '/nonexistent/ca.pem'],
-      ['fetch', 'https://[::1]:9/', '--cacert', '/nonexistent/ca.pem'],
-    ]) {
-      const r = await fe80(args);
-      assert.equal(r.code, 1, args.join(' '));
-      assert.match(r.stderr, new RegExp(`^fe80 ${args[0]}: cannot read /nonexistent/ca\\.pem: ENOENT.*\\[ERR_INVALID_ARGUMENT\\]\\n$`));
-      assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
-    }
+  test('connect --tls --ca with a missing file: a clean error, exit 1; fetch --cacert: curl\'s 77', async () => {
+    const c = await fe80(['connect', '[::1]:9', '--tls', '--ca', '/nonexistent/ca.pem']);
+    assert.equal(c.code, 1);
+    assert.match(c.stderr, /^fe80 connect: cannot read \/nonexistent\/ca\.pem: ENOENT.*\[ERR_INVALID_ARGUMENT\]\n$/);
+    const f = await fe80(['fetch', 'https://[::1]:9/', '--cacert', '/nonexistent/ca.pem']);
+    assert.equal(f.code, 77);
+    assert.match(f.stderr, /^fe80 fetch: \(77\) cannot read the CA certificate file "\/nonexistent\/ca\.pem": ENOENT/);
+    for (const r of [c, f]) assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
   });
+});
+
+describe('long arguments are refused by their length, not parsed', () => {
+  const big = 'x'.repeat(100_000);
+  const cases: string[][] = [
+    ['fetch', '--zone', big, 'http://[::1]:9/'],
+    ['parse', `-${big}`],
+    ['connect', `-${'v'.repeat(50_000)}x`, '::1', '9'],
+    ['parse', `${big}y`],
+  ];
+  for (const args of cases) {
+    test(`${args[0]} ${args[1]!.slice(0, 12)}... (${args.join('').length} characters)`, async () => {
+      const r = await fe80(args);
+      assert.equal(r.code, args[0] === 'connect' ? 1 : 2, r.stderr);
+      assert.ok(r.stderr.length < 400, `a short message: ${r.stderr.length} characters`);
+      assert.doesNotMatch(r.stderr, /x{100}/);
+    });
+  }
+});
+
+describe('completion', () => {
+  for (const shell of ['bash', 'zsh', 'fish']) {
+    test(`${shell}: every command and its options are in the script`, async () => {
+      const r = await fe80(['completion', shell]);
+      assert.equal(r.code, 0, r.stderr);
+      for (const word of ['connect', 'fetch', 'interfaces', 'listen', 'resolve', 'parse', 'ifindex', 'ifname', 'completion']) assert.match(r.stdout, new RegExp(`\\b${word}\\b`));
+      for (const option of ['max-time', 'write-out', 'data-urlencode', 'candidates', 'keep', 'zone']) assert.match(r.stdout, new RegExp(`--${option}|-l ${option}\\b`));
+    });
+  }
+  test('bash: the script is valid and completes commands, options and interfaces', { skip: spawnSync('bash', ['--version']).error !== undefined && 'no bash' }, async () => {
+    const script = (await fe80(['completion', 'bash'])).stdout;
+    const complete = (words: string[]): string[] => {
+      const r = spawnSync('bash', ['-c', `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _fe80; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.split('\n').filter(Boolean);
+    };
+    assert.deepEqual(complete(['fe80', 'fet']), ['fetch']);
+    assert.deepEqual(complete(['fe80', 'fetch', '--fa']), ['--fail', '--fail-with-body']);
+    assert.ok(complete(['fe80', 'connect', '--zone', '']).includes('auto'));
+    assert.ok(complete(['fe80', 'interfaces', 'l']).includes('lo'));
+  });
+  for (const shell of ['zsh', 'fish']) {
+    const missing = spawnSync(shell, ['--version']).error !== undefined;
+    test(`${shell}: the script parses (${shell} -n)`, { skip: missing && !process.env.CI && `${shell} is not installed` }, async () => {
+      const script = (await fe80(['completion', shell])).stdout;
+      const dir = mkdtempSync(join(tmpdir(), 'fe80-completion-'));
+      try {
+        writeFileSync(join(dir, 'script'), script);
+        const r = spawnSync(shell, ['-n', join(dir, 'script')], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

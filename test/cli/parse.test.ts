@@ -18,7 +18,7 @@ describe('fe80 parse', () => {
     assert.equal(r.stdout, 'fe80::1%eth0\n');
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 3);
-    assert.match(lines[0]!, /^fe80 parse: ScopedAddress\.parse\("fe80::1%"\): zone must be a non-empty string \(at "%"\) \[ERR_INVALID_ZONE\]$/);
+    assert.match(lines[0]!, /^fe80 parse: invalid address "fe80::1%": zone must be a non-empty string \(at "%"\) \[ERR_INVALID_ZONE\]$/);
     assert.match(lines[1]!, /\[ERR_INVALID_PORT\]$/);
     assert.match(lines[2]!, /loopback.*\[ERR_INVALID_URL\]$/);
   });
@@ -31,6 +31,14 @@ describe('fe80 parse', () => {
     assert.equal(a.code, 0);
     assert.equal(a.stdout, 'fe80::1%25eth0\n');
     assert.match(a.stderr, /looks URL-encoded/);
+  });
+
+  test('--as url: an address is not a URL with the scheme "fe80:"', async () => {
+    const r = await fe80(['parse', '--as', 'url', 'fe80::1', 'fe80::1%eth0']);
+    assert.equal(r.code, 1);
+    const lines = r.stderr.trim().split('\n');
+    assert.match(lines[0]!, /"fe80::1" is not a URL: it has no scheme.*\(as a URL: http:\/\/\[fe80::1\]\/ \(what fe80 fetch makes of it\)\) \[ERR_INVALID_URL\]$/);
+    assert.match(lines[1]!, /http:\/\/\[fe80::1%eth0\]\//);
   });
 
   test('--json: one object per input, all fields present', async () => {

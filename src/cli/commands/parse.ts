@@ -2,41 +2,55 @@
 // addresses, endpoints and URLs. With `-`, one input per line from stdin, streamed (chunks in,
 // writeLine with backpressure out), so a 100,000-line config check never sits in memory at once.
 import type { Readable } from 'node:stream';
-import { EXIT, UsageError, parse, writeLine, type Command, type Io } from '../command.js';
-import { Fe80Error } from '../../errors.js';
+import { defineCommand, EXIT, UsageError, parse, writeLine, type Io } from '../command.js';
+import { Fe80Error, quote } from '../../errors.js';
+import { cliParts } from '../messages.js';
+import { hasScheme, urlFromInput } from '../url-input.js';
 import { Endpoint, parseUrl, ScopedAddress, type ParsedUrl } from '../../addr/index.js';
 
-const help = `usage: fe80 parse [--as address|endpoint|url] [--json] INPUT...
-       fe80 parse [--as address|endpoint|url] [--json] -
+const OPTIONS = {
+  as: { type: 'string', value: 'KIND', complete: ['address', 'endpoint', 'url'], description: 'parse every input as KIND: address, endpoint or url (default: guessed per input)' },
+  json: { type: 'boolean', description: 'one JSON object per input instead (shape in the manual)' },
+} as const;
 
-Validate each INPUT and print its canonical form, one per line: RFC 5952 text with the zone
-kept verbatim (fe80::1%eth0), [address%zone]:port for endpoints, and for URLs the RFC 6874
-form with the zone as %25zone. With '-', read one input per line from standard input (streamed;
-lines end at LF, one CR before it is dropped (CRLF files), and are otherwise taken as they are,
-without trimming: a lone CR stays part of the line). Invalid inputs are reported on stderr as
-"fe80 parse: <message> [CODE]" (with a hint in parentheses when there is one); the others are
-still printed. Hints for valid inputs (a zone that looks URL-encoded, a ':port' in a zone) go
-to stderr too.
+const command = defineCommand({
+  name: 'parse',
+  summary: 'validate and canonicalise addresses, endpoints and URLs',
+  synopsis: ['[--as address|endpoint|url] [--json] INPUT...', '[--as address|endpoint|url] [--json] -'],
+  description: `Validates each INPUT and prints its canonical form, one per line: RFC 5952 text with the zone
+kept verbatim (fe80::1%eth0), [address%zone]:port for endpoints, and for URLs the RFC 6874 form
+with the zone as %25zone. With '-', one input per line is read from stdin (streamed; lines end at
+LF, one CR before it is dropped, nothing is trimmed: a lone CR stays part of the line). Invalid
+inputs are reported on stderr as "fe80 parse: MESSAGE (HINT) [CODE]"; the others are still
+printed. Hints for valid inputs (a zone that looks URL-encoded, a ':port' in a zone) go to
+stderr too.
 
-Options:
-  --as KIND   parse every input as KIND: address, endpoint or url. Without it, an input with
-              "://" is a URL, one that starts with '[' and has "]:" or is a.b.c.d:port is an
-              endpoint, anything else an address.
-  --json      print one JSON object per input instead:
-              {"input","valid","family","address","zone","port","scope","hint","error"}
-              (address is canonical without the zone; absent fields are null; error is
-              {"code","message"} or null)
-  -h, --help  show this help
+Without --as, an input with "://" is a URL, one that starts with '[' and has "]:" or is
+a.b.c.d:port is an endpoint, anything else an address. A URL needs its scheme: fe80::1 is an
+address, not the URL scheme "fe80:" (fe80 fetch adds http:// the way curl does; parse does not guess).
 
-Exit status: 0 all valid, 1 any invalid, 2 usage error.
+--json prints one object per input, in input order (a stable shape; absent values are null):
+  {"input": "fe80::1%eth0", "valid": true, "family": 6, "address": "fe80::1", "zone": "eth0",
+   "port": null, "scope": "link-local", "hint": null, "error": null}
+address is canonical without the zone; error is {"code", "message"} for an invalid input.`,
+  options: OPTIONS,
+  exit: [
+    ['0', 'every input is valid'],
+    ['1', 'an input is invalid (the others are printed)'],
+    ['2', 'usage error'],
+  ],
+  examples: [
+    "$ fe80 parse FE80::0001%eth0 '[fe80::1%eth0]:8080' 'http://[fe80::1%eth0]:8080/'",
+    'fe80::1%eth0',
+    '[fe80::1%eth0]:8080',
+    'http://[fe80::1%25eth0]:8080/',
+    '$ fe80 parse --json - < addresses.txt',
+  ],
+  seeAlso: 'fe80 help fetch; docs/addr.md',
+  run,
+});
 
-Examples:
-  $ fe80 parse FE80::0001%eth0 '[fe80::1%eth0]:8080' 'http://[fe80::1%eth0]:8080/'
-  fe80::1%eth0
-  [fe80::1%eth0]:8080
-  http://[fe80::1%25eth0]:8080/
-  $ fe80 parse --json - < addresses.txt
-`;
+export default command;
 
 type Kind = 'address' | 'endpoint' | 'url';
 const KINDS: readonly string[] = ['address', 'endpoint', 'url'];
@@ -93,6 +107,13 @@ function evaluate(input: string, kind: Kind | undefined): { result: Result; cano
         break;
       }
       case 'url': {
+        if (!hasScheme(input)) {
+          const guess = urlFromInput(input).url;
+          throw new Fe80Error('ERR_INVALID_URL', `${quote(input)} is not a URL: it has no scheme (http://, https://)`, {
+            input,
+            hint: `as a URL: ${guess} (what fe80 fetch makes of it)`,
+          });
+        }
         const u = parseUrl(input);
         a = u.address;
         result.port = u.port;
@@ -111,8 +132,9 @@ function evaluate(input: string, kind: Kind | undefined): { result: Result; cano
     return { result, canonical, hint: a?.hint };
   } catch (error) {
     if (!(error instanceof Fe80Error)) throw error;
-    result.error = { code: error.code, message: error.message };
-    result.hint = error.hint ?? null;
+    const { message, hint } = cliParts(error, { command: 'parse' });
+    result.error = { code: error.code, message };
+    result.hint = hint ?? null;
     return { result, canonical: '' };
   }
 }
@@ -148,7 +170,7 @@ async function one(input: string, kind: Kind | undefined, json: boolean, io: Io)
     await writeLine(io.stdout, JSON.stringify(result));
   } else if (result.valid) {
     await writeLine(io.stdout, canonical);
-    if (hint !== undefined) await writeLine(io.stderr, `fe80 parse: hint for ${JSON.stringify(input)}: ${hint}`);
+    if (hint !== undefined) await writeLine(io.stderr, `fe80 parse: hint for ${quote(input)}: ${hint}`);
   } else {
     const e = result.error as { code: string; message: string };
     await writeLine(io.stderr, `fe80 parse: ${e.message}${result.hint === null ? '' : ` (${result.hint})`} [${e.code}]`);
@@ -156,26 +178,21 @@ async function one(input: string, kind: Kind | undefined, json: boolean, io: Io)
   return result.valid;
 }
 
-const command: Command = {
-  help,
-  async run(args, io) {
-    const { values, positionals } = parse(args, { as: { type: 'string' }, json: { type: 'boolean' } });
-    const as = values.as;
-    if (as !== undefined && !KINDS.includes(as)) throw new UsageError(`--as must be address, endpoint or url, not ${JSON.stringify(as)}`);
-    if (positionals.length === 0) throw new UsageError("expected at least one INPUT, or '-' to read from stdin");
-    if (positionals.filter((p) => p === '-').length > 1) throw new UsageError("'-' may be given only once");
-    const kind = as as Kind | undefined;
-    const json = values.json === true;
-    let ok = true;
-    for (const input of positionals) {
-      if (input !== '-') {
-        ok = (await one(input, kind, json, io)) && ok;
-        continue;
-      }
-      for await (const line of lines(io.stdin)) ok = (await one(line, kind, json, io)) && ok;
+async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, OPTIONS);
+  const as = values.as;
+  if (as !== undefined && !KINDS.includes(as)) throw new UsageError(`--as must be address, endpoint or url, not ${JSON.stringify(as.slice(0, 40))}`);
+  if (positionals.length === 0) throw new UsageError("expected at least one INPUT, or '-' to read from stdin");
+  if (positionals.filter((p) => p === '-').length > 1) throw new UsageError("'-' may be given only once");
+  const kind = as as Kind | undefined;
+  const json = values.json === true;
+  let ok = true;
+  for (const input of positionals) {
+    if (input !== '-') {
+      ok = (await one(input, kind, json, io)) && ok;
+      continue;
     }
-    return ok ? EXIT.OK : EXIT.FAIL;
-  },
-};
-
-export default command;
+    for await (const line of lines(io.stdin)) ok = (await one(line, kind, json, io)) && ok;
+  }
+  return ok ? EXIT.OK : EXIT.FAIL;
+}
