@@ -18,20 +18,29 @@ function toEvent(type: 'found' | 'updated' | 'lost', d: Device): DeviceEvent | u
   return { type, id: d.id, name: nameOf(d), url, interface: d.interface };
 }
 
-/** A gateway device source that watches the links with `discover` until `signal` aborts. */
+/** A gateway device source that watches the links with `discover` until it is returned (the gateway closes) or `signal` aborts. */
 export function discoveredDevices(options: Omit<DiscoverOptions, 'watch'> = {}): DeviceSource {
   return {
-    async *[Symbol.asyncIterator]() {
+    [Symbol.asyncIterator](): AsyncIterator<DeviceEvent> {
       const discovery = discover({ ...options, watch: true });
-      try {
-        for await (const event of discovery) {
-          if (event.type === 'source') continue;
-          const e = toEvent(event.type, event.device);
-          if (e !== undefined) yield e;
-        }
-      } finally {
-        discovery.stop();
-      }
+      const events = discovery[Symbol.asyncIterator]();
+      const done = (): IteratorReturnResult<undefined> => ({ done: true, value: undefined });
+      return {
+        async next(): Promise<IteratorResult<DeviceEvent>> {
+          for (;;) {
+            const r = await events.next();
+            if (r.done === true) return done();
+            if (r.value.type === 'source') continue;
+            const e = toEvent(r.value.type, r.value.device);
+            if (e !== undefined) return { done: false, value: e };
+          }
+        },
+        // the gateway closing: stop discovering now, not at the next event
+        async return(): Promise<IteratorResult<DeviceEvent>> {
+          await discovery.stop();
+          return done();
+        },
+      };
     },
   };
 }

@@ -86,6 +86,28 @@ labTest(
       assert.ok(landing.body.includes(`http://camera-lab0.localhost:${gport}/`), landing.body);
       gw.kill('SIGINT');
       assert.equal(await exited(gw), 0);
+
+      // a name `fe80 discover` prints (the host name without .local): discover finds its web page
+      const byDevice = fe80(ns, ['open', 'camera', '--no-browser']);
+      const found = await waitOutput(byDevice, /localhost:\d+\/\s+->/);
+      assert.match(found, /fe80-3-lab0\.localhost.*fe80::3%25lab0/, "the web page discover listed for camera");
+      const [, dlabel, dport] = /http:\/\/([a-z0-9-]+)\.localhost:(\d+)\//.exec(found)!;
+      assert.match(get(ns, Number(dport), `${dlabel}.localhost:${dport}`, '/').body, /<h1 id="name">camera<\/h1>/);
+      byDevice.kill('SIGINT');
+      assert.equal(await exited(byDevice), 0);
+
+      // no TARGET: the landing page fills with what discover finds (DNS-SD _http._tcp of both devices)
+      const bare = fe80(ns, ['gateway', '--no-browser']);
+      const started = await waitOutput(bare, /fe80 gateway on/);
+      const bport = /fe80 gateway on http:\/\/localhost:(\d+)\//.exec(started)![1]!;
+      let body = '';
+      for (let i = 0; i < 100 && !(body.includes('printer') && body.includes('camera')); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        body = get(ns, Number(bport), `localhost:${bport}`, '/').body;
+      }
+      assert.ok(body.includes('printer') && body.includes('camera'), `discovered devices on the landing page: ${body}`);
+      bare.kill('SIGINT');
+      assert.equal(await exited(bare), 0);
     } finally {
       const down = fe80(undefined, ['lab', 'down']);
       assert.equal(await exited(down), 0);

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline/promises';
 import { EXIT, UsageError, parse, readInput, type Command, type Io } from '../command.js';
-import { createGateway, type Gateway, type GatewayDevice } from '../../gateway/index.js';
+import { createGateway, discoveredDevices, type Gateway, type GatewayDevice } from '../../gateway/index.js';
 import type { DeviceTlsOptions } from '../../gateway/certificate.js';
 
 export const GATEWAY_OPTIONS = {
@@ -124,13 +124,16 @@ landing page (http://localhost:PORT/) lists the devices, each with an "open" lin
 https devices, the certificate's SHA-256 fingerprint and an "accept" button.
 
 TARGET: http://[fe80::1%25eth0]/, [fe80::1%eth0]:8443, fe80::1%eth0, https://..., printer.local.
-(Devices found by 'fe80 discover' are listed once discover is part of fe80.)
+Devices that 'fe80 discover' finds with a web page (a DNS-SD _http._tcp/_https._tcp service or
+an SSDP presentation URL) are listed too, and leave the page when they leave the link
+(--no-discover: only the TARGETs).
 
 The gateway answers only for its own names (a page elsewhere cannot reach it through DNS
 rebinding) and forwards only to these devices, never to an address named in a request.
 
 Options:
 ${GATEWAY_OPTIONS_HELP}
+      --no-discover      list only the TARGETs, not the devices discover finds
 
 Exit status: 0 stopped with Ctrl-C, 1 a device could not be opened, 2 usage error.
 `;
@@ -138,12 +141,13 @@ Exit status: 0 stopped with Ctrl-C, 1 a device could not be opened, 2 usage erro
 const command: Command = {
   help,
   async run(args, io) {
-    const { values, positionals } = parse(args, GATEWAY_OPTIONS);
+    const { values, positionals } = parse(args, { ...GATEWAY_OPTIONS, 'no-discover': { type: 'boolean' } });
     const gateway = await createGateway({
       port: portOption(values.port),
       tls: await tlsOptions(values),
       portPerDevice: values['port-per-device'] === true,
     });
+    if (values['no-discover'] !== true) gateway.addSource(discoveredDevices(values.interface === undefined ? {} : { interfaces: [values.interface] }));
     try {
       for (const target of positionals) await gateway.add({ target, ...(values.interface === undefined ? {} : { interface: values.interface }) });
       if (!(await settleTrust(gateway, gateway.devices, io, false))) io.stderr.write('fe80: untrusted devices can be accepted on the gateway page\n');

@@ -1,7 +1,9 @@
 // `fe80 open TARGET`: a gateway for one device in the foreground, its local URL printed and
 // opened in the default browser.
-import { EXIT, UsageError, parse, type Command } from '../command.js';
-import { createGateway } from '../../gateway/index.js';
+import { EXIT, UsageError, parse, type Command, type Io } from '../command.js';
+import { isLocalName } from '../../dns/index.js';
+import { Fe80Error } from '../../errors.js';
+import { createGateway, findDevice, parseDeviceTarget } from '../../gateway/index.js';
 import { GATEWAY_OPTIONS, GATEWAY_OPTIONS_HELP, describe, openBrowser, portOption, runUntilStopped, settleTrust, tlsOptions } from './gateway.js';
 
 const help = `usage: fe80 open TARGET [options]
@@ -16,7 +18,8 @@ TARGET:
   [fe80::1%eth0]:8443        an endpoint (ports 443, 8443 and 4443 mean https)
   fe80::1%eth0               an address (http, port 80)
   printer.local[:PORT]       a .local name (mDNS); a device per interface it answers on
-(Device names printed by 'fe80 discover' are accepted once discover is part of fe80.)
+  printer, 'Lab Web'         a name 'fe80 discover' printed (host name, service instance or
+                             device id): discover runs for up to 3 s and opens its web page
 
 An https device whose certificate does not verify is opened only with -k, --cacert, --pin or
 after you accept its SHA-256 fingerprint (asked on a terminal, or on the gateway page).
@@ -32,6 +35,22 @@ Examples:
   $ fe80 open '[fe80::1%eth0]:8443' -k
 `;
 
+/**
+ * TARGET as the gateway takes it: a URL, endpoint, address or .local name as given; anything
+ * else is a device name that discover printed, looked up on the links (the web page it lists).
+ */
+async function deviceTarget(text: string, iface: string | undefined, io: Io): Promise<string> {
+  try {
+    parseDeviceTarget(text);
+    return text;
+  } catch (error) {
+    if (!(error instanceof Fe80Error) || text.includes('://') || text.includes('%') || text.startsWith('[') || isLocalName(text)) throw error;
+  }
+  io.stderr.write(`fe80: looking for ${JSON.stringify(text)} on the links (discover, up to 3 s)\n`);
+  const { url } = await findDevice(text, iface === undefined ? {} : { interfaces: [iface] });
+  return url;
+}
+
 const command: Command = {
   help,
   async run(args, io) {
@@ -40,7 +59,8 @@ const command: Command = {
     const gateway = await createGateway({ port: portOption(values.port), tls: await tlsOptions(values), portPerDevice: values['port-per-device'] === true });
     let devices;
     try {
-      devices = await gateway.add({ target: positionals[0] as string, ...(values.interface === undefined ? {} : { interface: values.interface }) });
+      const target = await deviceTarget(positionals[0] as string, values.interface, io);
+      devices = await gateway.add({ target, ...(values.interface === undefined ? {} : { interface: values.interface }) });
       if (!(await settleTrust(gateway, devices, io, process.stdin.isTTY === true && process.stderr.isTTY === true))) {
         await gateway.close();
         return EXIT.FAIL;
