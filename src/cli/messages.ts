@@ -156,14 +156,12 @@ const JS_ADVICE: readonly (readonly [RegExp, string])[] = [
   [/, or use UDP$/, ''],
 ];
 
-/** Removes references to notes that are not part of fe80 (`(L-1)`, `standards.md §3`). */
+/** Library wording the zone floor's advice does not cover, in CLI words. */
 function scrub(text: string): string {
   let out = text;
   for (const [pattern, replacement] of PARSERS) out = out.replace(pattern, replacement);
   for (const [pattern, replacement] of JS_ADVICE) out = out.replace(pattern, replacement);
-  return out
-    .replace(/\s*\((?:[A-Z]{1,2}-\d+(?:,\s*)?)+\)/g, '')
-    .replace(/,?\s*(?:standards|trials|landscape-2026)\.md(?:\s*§[\w.-]+)?/g, '');
+  return out;
 }
 
 /** A hint in CLI words; library examples with interfaces that may not exist are replaced by real ones. */
