@@ -36,13 +36,8 @@ export interface Block {
   reason: string | undefined;
 }
 
-/**
- * Documents whose blocks are not examples, with the reason. docs/CONTRACT.md lists signatures
- * with elisions (`...`), not code.
- */
-export const NOT_EXAMPLES: Record<string, string> = {
-  'docs/CONTRACT.md': 'signature summaries with elisions, not programs',
-};
+/** Documents whose blocks are not examples, with the reason (none today). */
+export const NOT_EXAMPLES: Record<string, string> = {};
 
 function languageOf(info: string): Language {
   const word = info.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
