@@ -94,6 +94,20 @@ export interface BrowseSpec {
 
 /** at most this many service types taken from `_services._dns-sd._udp.local`, per interface */
 const MAX_TYPES = 256;
+/**
+ * Browsing everything, these types are asked in the first query beside the type enumeration
+ * (RFC 6763 §9), so their instances arrive one round trip sooner: the web interfaces (RFC 6763
+ * §7 names; `_http._tcp` is how a device says "my admin page is here"), printers and Matter
+ * nodes (commissionable and operational). A question nobody holds records for costs a few bytes
+ * and no answer (RFC 6762 §6: responders stay silent).
+ */
+const FIRST_TYPES: readonly (readonly [string, string])[] = [
+  ['_http', '_tcp'],
+  ['_https', '_tcp'],
+  ['_ipp', '_tcp'],
+  ['_matterc', '_udp'],
+  ['_matter', '_tcp'],
+];
 /** RFC 6762 §5.2: the interval between questions doubles from 1 s up to 60 min */
 const FIRST_INTERVAL = 1000;
 const MAX_INTERVAL = 3_600_000;
@@ -215,7 +229,13 @@ export class ServiceBrowser implements ListenerUser, ClockJob, AsyncIterable<Bro
       this.#ifaces.push(state);
       // RFC 6762 §5.2: the first query of a series waits 20-120 ms (queriers starting together spread out)
       const first = now + jitter(20, 120);
-      if (spec.types === undefined) this.#ask(state, SERVICES_NAME, ['PTR'], first, 'continuous');
+      if (spec.types === undefined) {
+        this.#ask(state, SERVICES_NAME, ['PTR'], first, 'continuous');
+        for (const [service, proto] of FIRST_TYPES) {
+          state.types.set(typeKey(`${service}.${proto}`), `${service}.${proto}`);
+          this.#ask(state, [service, proto, 'local'], ['PTR'], first, 'continuous');
+        }
+      }
       else for (const t of spec.types) this.#ask(state, t.query, ['PTR'], first, 'continuous');
     }
     const families = [...new Set(this.#ifaces.flatMap((i) => i.legs.map((l) => l.family)))];

@@ -11,6 +11,7 @@ import { Fe80Error, quote } from '../errors.js';
 import { connect, connectTLS, resolveZones } from '../net/index.js';
 import { resolveMdns } from '../dns/index.js';
 import { createAgent } from '../http/index.js';
+import { registry as defaultRegistry, type InterfaceEvent, type InterfaceWatcher } from '../iface/index.js';
 import { checkBoolean, checkMs, checkObject, checkOneOf, checkPort, invalid } from '../validate.js';
 import { Rewriter } from './rewrite.js';
 import type { HeaderRoute } from './headers.js';
@@ -64,6 +65,7 @@ export class Gateway extends EventEmitter {
   readonly #sockets = new Set<Socket>();
   readonly #sources = new Set<AsyncIterator<DeviceEvent> | Iterator<DeviceEvent>>();
   #main: Listener | undefined;
+  #links: InterfaceWatcher | undefined;
   #closed = false;
   #discovering = 0;
   /** the token the landing page's accept form carries (with an Origin check: no cross-site accept) */
@@ -142,6 +144,36 @@ export class Gateway extends EventEmitter {
   /** @internal */
   async listen(): Promise<void> {
     this.#main = await this.#open(this.#options.port ?? 0, undefined);
+    this.#watchLinks();
+  }
+
+  /**
+   * The interface watcher keeps the registry current while the gateway runs (no stale zone, no
+   * re-read per request) and tells it when a device's link goes: the connections kept alive to
+   * devices on a removed interface are closed (their socket's scope names an ifindex that no
+   * longer exists, and a re-created link gets a new one), idle ones also on a rename or down, so
+   * the next request dials afresh instead of failing on a dead connection.
+   */
+  #watchLinks(): void {
+    try {
+      this.#links = (this.#options.registry ?? defaultRegistry).watch({ persistent: false });
+    } catch (error) {
+      this.emit('warning', error); // without a watcher, lookups still recheck the table
+      return;
+    }
+    this.#links.on('error', (error) => this.emit('warning', error));
+    this.#links.on('event', (event) => this.#onLink(event));
+  }
+
+  #onLink(event: InterfaceEvent): void {
+    const gone = event.type === 'removed';
+    if (!gone && event.type !== 'renamed' && event.type !== 'down') return;
+    const name = event.type === 'renamed' ? event.previous.name : event.interface.name;
+    for (const e of this.#byId.values()) {
+      if (e.target.interface !== name) continue;
+      if (gone) e.agent.destroy();
+      else for (const list of Object.values(e.agent.freeSockets)) for (const socket of list ?? []) socket.destroy();
+    }
   }
 
   async #open(port: number, device: DeviceEntry | undefined): Promise<Listener> {
@@ -476,6 +508,7 @@ export class Gateway extends EventEmitter {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#links?.close();
     for (const it of this.#sources) void Promise.resolve(it.return?.()).catch(() => undefined);
     const servers = [...this.#listeners()].flatMap((l) => l.servers);
     const closing = servers.map((s) => closeServer(s));
