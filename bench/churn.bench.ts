@@ -199,8 +199,9 @@ async function floodFigures(): Promise<Json> {
   for (let i = 0; i < LOOKUPS; i++) {
     try {
       await connect(`[fe80::2%bogusc${i}]:9000`, { registry: r2 });
-    } catch {
-      rejected++;
+    } catch (error) {
+      // only the refusal counts: another error (a socket opened after all) would be a bug
+      if ((error as { code?: string }).code === 'ERR_UNKNOWN_INTERFACE') rejected++;
     }
   }
   const connectMs = performance.now() - t0;
@@ -350,7 +351,7 @@ function report(r: Json): void {
   target(`registry.resolve('bogusN') x ${LOOKUPS} (goal < 50 ms)`, f.resolve.ms < 50, `${ms(f.resolve.ms)}, ${f.resolve.cpuPerOpUs.toFixed(2)} us CPU/op, ${f.resolve.reads} backend reads`);
   console.log(`      of which one Error per lookup (the floor of any API that throws): ${ms(f.errorFloor.ms)}, ${f.errorFloor.cpuPerOpUs.toFixed(2)} us CPU/op; registry.get('boguscN') (undefined, no error) ${ms(f.get.ms)}, ${f.get.cpuPerOpUs.toFixed(2)} us CPU/op`);
   console.log(`      registry.resolve(100000+N) x ${LOOKUPS}: ${ms(f.numeric.ms)}, ${f.numeric.cpuPerOpUs.toFixed(2)} us CPU/op, ${f.numeric.reads} backend reads`);
-  console.log(`      connect('[fe80::2%boguscN]:9000') x ${LOOKUPS}: ${ms(f.connect.ms)}, ${f.connect.cpuPerOpUs.toFixed(2)} us CPU/op, ${f.connect.rejected} rejected, ${f.connect.reads} backend reads`);
+  console.log(`      connect('[fe80::2%boguscN]:9000') x ${LOOKUPS}: ${ms(f.connect.ms)}, ${f.connect.cpuPerOpUs.toFixed(2)} us CPU/op, ${f.connect.rejected} refused with ERR_UNKNOWN_INTERFACE, ${f.connect.reads} backend reads`);
   console.log(`      before (one backend read per miss, ${f.refreshMs.toFixed(2)} ms each): ~${(f.beforeEstimateMs / 1000).toFixed(1)} s`);
   console.log(`      by hand: existsSync('/sys/class/net/NAME') ${ms(f.byHand.existsSyncMs)}; os.networkInterfaces()[NAME] ~${ms(f.byHand.networkInterfacesMs)}`);
   console.log(`-- the numeric-zone check (a cached index -> name mapping read back from sysfs before use)`);
@@ -362,7 +363,7 @@ function report(r: Json): void {
   console.log(`      per lookup: resolve('b1') ${n.resolveName.toFixed(0)} ns, resolve(${v.index}) checked ${n.resolveIndexChecked.toFixed(0)} ns, with the watcher ${n.resolveIndexWatched.toFixed(0)} ns, readFileSync('/sys/class/net/b1/ifindex') by hand ${n.sysfsIfindexByHand.toFixed(0)} ns`);
   console.log(`-- kernel change -> first correct connect (median / max of ${REPS}; watcher source: ${ch.source})`);
   for (const [what, x] of [['a new interface appears', ch.appear], ['an interface comes back up', ch.comeback]] as const) {
-    target(`${what}: with the watcher, beyond the kernel's readiness (goal < 100 ms)`, x.excess.max < 100, `${ms(x.excess.median)} / ${ms(x.excess.max)} (absolute ${ms(x.watched.median)} / ${ms(x.watched.max)})`);
+    target(`${what}: with the watcher, beyond the kernel's readiness, median / max (goal: max < 100 ms)`, x.excess.max < 100, `${ms(x.excess.median)} / ${ms(x.excess.max)} (absolute ${ms(x.watched.median)} / ${ms(x.watched.max)})`);
     console.log(`      without it ${ms(x.plain.median)} / ${ms(x.plain.max)}; raw net.connect (the kernel's readiness) ${ms(x.raw.median)} / ${ms(x.raw.max)}`);
   }
   console.log(`      the watcher's CPU per change (kernel messages, one read of ${f.interfaces} interfaces, the diff): ${ch.watcherCpuPerChangeUs} us`);

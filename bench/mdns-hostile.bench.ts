@@ -4,7 +4,7 @@
 // setTimeout chain runs throughout, and a stall is the longest gap minus its 1 ms.
 //   node --import tsx bench/mdns-hostile.bench.ts [--quick]      (root; makes its own lab and removes it)
 // The hostile responder (test/dns/fixtures/hostile.ts) answers, in a lab namespace:
-// - `oversized-*`: one 64 KB datagram with 2,338 AAAA records for the name, then one real answer;
+// - `oversized-*`: one 64 KB datagram with 2,334 AAAA records for the name (as many as fit with the benchmark's name), then one real answer;
 // - `fullpacket-*`: one 9000-byte datagram (the most RFC 6762 §17 allows) with 318 AAAA records.
 // Cases per datagram: fe80 (`resolveMdns`, the default cache), fe80 with a 100,000-record cache,
 // and raw (a plain dgram socket whose handler calls dnsPacket.decode on what arrives).
@@ -14,6 +14,7 @@
 import dgram from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { load } from './load.js';
+import { median } from './stats.js';
 
 interface ClientResult {
   node: string;
@@ -22,12 +23,6 @@ interface ClientResult {
   decodeUs: Record<string, { fe80: number; dnsPacket: number; bytes: number }>;
   answers: Record<string, number>;
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? NaN : s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 /** Runs `fn` while a 1 ms timer chain measures the loop; resolves with the longest stall in ms. */
 async function stallDuring(fn: () => Promise<unknown>): Promise<number> {

@@ -22,6 +22,7 @@ import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { load } from './load.js';
+import { median, percentile } from './stats.js';
 
 const TARGET = 1.2;
 const CACHED_TARGET_US = 50;
@@ -34,16 +35,6 @@ interface ClientResult {
   found: string[];
   cachedFound: string[];
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? NaN : s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-const pct = (xs: readonly number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] ?? NaN;
-};
 
 // ---------------------------------------------------------------- client role (client namespace)
 async function client(iface: string, local: string, name: string, rounds: number): Promise<ClientResult> {
@@ -156,7 +147,7 @@ try {
   for (const [k, v] of Object.entries(r.us)) {
     const slow = v.filter((x) => x > 1000).length;
     console.log(
-      `${k.padEnd(10)} ${median(v).toFixed(1).padStart(9)} ${pct(v, 10).toFixed(1).padStart(9)} ${pct(v, 90).toFixed(1).padStart(9)} ${pct(v, 99).toFixed(1).padStart(9)} ${String(slow).padStart(7)} ${(r.cpu[k] as number).toFixed(1).padStart(11)}`,
+      `${k.padEnd(10)} ${median(v).toFixed(1).padStart(9)} ${percentile(v, 10).toFixed(1).padStart(9)} ${percentile(v, 90).toFixed(1).padStart(9)} ${percentile(v, 99).toFixed(1).padStart(9)} ${String(slow).padStart(7)} ${(r.cpu[k] as number).toFixed(1).padStart(11)}`,
     );
   }
   console.log(`fe80 / raw (bound socket)  = ${ratio.toFixed(3)}  target <= ${TARGET}  ${pass ? 'PASS' : 'MISS'}`);

@@ -20,7 +20,9 @@ if (action === 'strip') {
   const json = JSON.parse(text);
   delete json.scripts.prepare;
   writeFileSync(saved, text);
-  writeFileSync(manifest, `${JSON.stringify(json, null, 2)}\n`);
+  // written aside and renamed over it: a test reading package.json meanwhile never sees half a file
+  writeFileSync(`${manifest}.tmp`, `${JSON.stringify(json, null, 2)}\n`);
+  renameSync(`${manifest}.tmp`, manifest);
 } else if (action !== 'restore') {
   console.error('usage: pack-manifest.mjs strip|restore');
   process.exit(2);

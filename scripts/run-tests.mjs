@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts through node:test + tsx. npm scripts run under sh (no `**`), and
 // on Node 20 a bare `node --test` finds no .ts files and exits 0, so we list the files ourselves
-// and fail when no test ran.
+// and fail when no test ran; under CI (CI=true or 1) a skipped or todo test, or suite, fails the run.
 //   node scripts/run-tests.mjs [--node PATH] [FILTER...]   FILTER: substrings of file paths
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -33,31 +34,39 @@ if (files.length === 0) {
   process.exit(1);
 }
 const timeout = process.env.FE80_TEST_TIMEOUT ?? '300000';
-const nodeArgs = ['--import', 'tsx', '--test', `--test-timeout=${timeout}`, '--test-concurrency=2', ...files];
-const child = spawn(nodeBin, nodeArgs, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-let tail = '';
-child.stdout.on('data', (chunk) => {
-  process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
-});
+// the usual report on stdout, and test-summary.mjs's counts into a file read at the end
+const scratch = mkdtempSync(join(tmpdir(), 'fe80-run-tests-'));
+const summaryFile = join(scratch, 'summary.json');
+const reporters = [
+  '--test-reporter', process.stdout.isTTY ? 'spec' : 'tap', '--test-reporter-destination', 'stdout',
+  '--test-reporter', pathToFileURL(join(root, 'scripts/test-summary.mjs')).href, '--test-reporter-destination', summaryFile,
+];
+const nodeArgs = ['--import', 'tsx', '--test', `--test-timeout=${timeout}`, '--test-concurrency=2', ...reporters, ...files];
+const child = spawn(nodeBin, nodeArgs, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 child.on('close', (code, signal) => {
-  // TAP ("# pass 3", Node 20 when piped) or spec ("ℹ pass 3", Node 23+).
-  const count = (name) => {
-    const lines = tail.split('\n').map((l) => /^(?:#|\u2139) (\w+) (\d+)\s*$/.exec(l)).filter((m) => m && m[1] === name);
-    return Number(lines.pop()?.[2] ?? 0);
-  };
-  const tests = count('tests');
-  const pass = count('pass');
-  const fail = count('fail');
-  const skipped = count('skipped');
+  let summary;
+  try {
+    summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  } catch (error) {
+    summary = error;
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  if (summary instanceof Error) {
+    console.error(`run-tests: no test summary (${summary.message}); failing so CI notices`);
+    process.exit(1);
+  }
+  const { tests, pass, fail, skipped, todo } = summary;
   if (code === 0 && tests === 0) {
     console.error('run-tests: 0 tests ran; failing so CI notices');
     process.exit(1);
   }
-  if (process.env.CI === 'true' && skipped > 0) {
-    console.error(`run-tests: ${skipped} test(s) skipped under CI=true; lab tests must run in CI`);
+  // the same test as isCI() in src/testing/lab-test.ts, which makes a lab test fail instead of skip
+  const ci = /^(true|1)$/i.test(process.env.CI ?? '');
+  if (ci && skipped.length + todo.length > 0) {
+    console.error(`run-tests: ${skipped.length} skipped and ${todo.length} todo under CI=${process.env.CI}; every test must run in CI:`);
+    for (const t of [...skipped, ...todo]) console.error(`  ${t}`);
     process.exit(1);
   }
-  console.log(`${pass} passed, ${fail} failed, ${skipped} skipped`);
+  console.log(`${pass} passed, ${fail} failed, ${skipped.length} skipped, ${todo.length} todo`);
   process.exit(code ?? (signal ? 1 : 0));
 });

@@ -1,5 +1,5 @@
-// The public API is a decision: this test holds the list of what `fe80` and `fe80/advanced`
-// export at run time. A change to either list is made here, on purpose, and in the README.
+// The public API is a decision: this test holds the list of what `fe80`, `fe80/advanced` and
+// `fe80/testing` export at run time. A change to a list is made here, on purpose, and in the README.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -19,6 +19,8 @@ const ADVANCED = [
   'parseZoneIndex', 'zoneNameProblem',
 ];
 
+const TESTING = ['Lab', 'deviceLab', 'firstLine', 'isCI', 'labSupport', 'labTest', 'startAvahi', 'startDevice'];
+
 test('fe80 exports exactly these names', async () => {
   assert.deepEqual(Object.keys(await import('../src/index.js')).sort(), [...FE80].sort());
 });
@@ -27,6 +29,10 @@ test('fe80/advanced exports exactly these names, none of them also in fe80', asy
   const names = Object.keys(await import('../src/advanced.js')).sort();
   assert.deepEqual(names, [...ADVANCED].sort());
   assert.deepEqual(names.filter((n) => FE80.includes(n)), []);
+});
+
+test('fe80/testing exports exactly these names', async () => {
+  assert.deepEqual(Object.keys(await import('../src/testing/index.js')).sort(), [...TESTING].sort());
 });
 
 test('one way to do each thing: the aliases are gone', async () => {

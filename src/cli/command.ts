@@ -2,6 +2,7 @@
 // help and manual page, and helpers for output and files named on the command line.
 import type { Readable, Writable } from 'node:stream';
 import { Fe80Error } from '../errors.js';
+import { errorText } from './messages.js';
 import { ArgumentError, parseCommandLine, wantsHelp, type OptionSpec, type OptionSpecs, type ParseOptions, type Parsed } from './args.js';
 
 export type { OptionSpec, OptionSpecs } from './args.js';
@@ -77,6 +78,25 @@ export function parse<O extends OptionSpecs>(args: string[], options: O, parseOp
 export function writeLine(out: Writable, line: string): Promise<void> | undefined {
   if (out.write(`${line}\n`)) return undefined;
   return new Promise((resolve) => out.once('drain', resolve));
+}
+
+/**
+ * Runs `each` on every argument in order, as if_nametoindex-style tools do: an Fe80Error is
+ * reported on stderr (`fe80 CMD: ... [CODE]`) and the other arguments still run. Returns
+ * EXIT.FAIL when one failed, else EXIT.OK.
+ */
+export async function eachArgument(command: string, args: readonly string[], io: Io, each: (arg: string) => Promise<void> | void): Promise<number> {
+  let code: number = EXIT.OK;
+  for (const arg of args) {
+    try {
+      await each(arg);
+    } catch (error) {
+      if (!(error instanceof Fe80Error)) throw error;
+      await writeLine(io.stderr, `fe80 ${command}: ${errorText(error, { command })}`);
+      code = EXIT.FAIL;
+    }
+  }
+  return code;
 }
 
 /** Reads a file (or stdin) named on the command line; a failure is ERR_INVALID_ARGUMENT (exit 1), not an internal error. */

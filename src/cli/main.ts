@@ -5,7 +5,7 @@
 // connect/listen nc's (docs/cli.md has the table of each).
 import { EXIT, HelpRequested, Stopped, stoppedStatus, UsageError, type Command, type Io } from './command.js';
 import { Fe80Error } from '../errors.js';
-import { cliMessage } from './messages.js';
+import { errorText } from './messages.js';
 import { closest } from './suggest.js';
 import { known, type CommandEntry } from './known.js';
 
@@ -14,7 +14,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   completion: { summary: 'print a shell completion script (bash, zsh or fish)', load: () => import('./commands/completion.js') },
   connect: { summary: 'open a TCP, UDP or TLS connection to a scoped endpoint, like nc', load: () => import('./commands/connect.js') },
   discover: { summary: 'find the devices on each link: scoped address, MAC, vendor, names, services', load: () => import('./commands/discover.js') },
-  fetch: { summary: 'HTTP(S) request to a zoned or .local URL, like curl', load: () => import('./commands/fetch.js') },
+  fetch: { summary: 'send an HTTP(S) request to a zoned or .local URL, like curl', load: () => import('./commands/fetch.js') },
   gateway: { summary: 'run the gateway: link-local devices\' web pages in any browser, with a landing page', load: () => import('./commands/gateway.js') },
   ifindex: { summary: 'print the index of each interface name (as if_nametoindex)', load: () => import('./commands/ifindex.js') },
   ifname: { summary: 'print the name of each interface index (as if_indextoname)', load: () => import('./commands/ifname.js') },
@@ -93,7 +93,7 @@ async function main(argv: string[], io: Io & { signal: AbortSignal }): Promise<n
     if (error instanceof Fe80Error) {
       // stopped by a signal: the user knows why; anything else is said
       if (stoppedStatus(io, 0) !== 0) return stoppedStatus(io, EXIT.FAIL);
-      io.stderr.write(`fe80 ${name}: ${cliMessage(error, { command: name })} [${error.code}]\n`);
+      io.stderr.write(`fe80 ${name}: ${errorText(error, { command: name })}\n`);
       return EXIT.FAIL;
     }
     throw error;

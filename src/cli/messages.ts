@@ -6,9 +6,10 @@
 // This is the one place that turns an Fe80Error into CLI text. The zone floor words its advice
 // for both audiences (`error.advice`, `messageFor(error, 'cli')`); here a missing zone is also
 // shown in the form the user typed (their URL or HOST PORT, not the floor's default endpoint), and
-// what remains of library wording in other messages (parser names, rule tags) is rewritten.
+// what remains of library wording in messages without advice (parser names, hints) is rewritten.
 import { Fe80Error, messageFor, quote } from '../errors.js';
 import { registry as defaultRegistry, type InterfaceInfo, type InterfaceRegistry } from '../iface/index.js';
+import { shellQuote } from '../zone/advice.js'; // the leaf module: not the whole zone floor at start-up
 import { ScopedAddress } from '../addr/index.js';
 import { closest } from './suggest.js';
 
@@ -26,11 +27,6 @@ export interface MessageContext {
   /** UDP (connect -u): a missing zone cannot be raced */
   udp?: boolean;
   registry?: InterfaceRegistry;
-}
-
-/** Shell-quotes `text` when it holds characters a shell would read (brackets glob, % is fine). */
-export function shellWord(text: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Interfaces a missing zone would be raced over (up, not loopback, with a usable link-local address). */
@@ -66,16 +62,16 @@ function withZone(address: ScopedAddress, zone: string, ctx: MessageContext): st
   if (t.kind === 'url') {
     // the first [bare] or [bare%...] in the URL's authority
     const at = t.text.search(/\[[^\]]*\]/);
-    if (at < 0) return shellWord(`http://[${bare}%25${encodeURIComponent(zone)}]/`);
+    if (at < 0) return shellQuote(`http://[${bare}%25${encodeURIComponent(zone)}]/`);
     const end = t.text.indexOf(']', at);
-    return shellWord(`${t.text.slice(0, at)}[${bare}%25${encodeURIComponent(zone)}]${t.text.slice(end + 1)}`);
+    return shellQuote(`${t.text.slice(0, at)}[${bare}%25${encodeURIComponent(zone)}]${t.text.slice(end + 1)}`);
   }
   if (t.kind === 'endpoint') {
     const end = t.text.indexOf(']');
-    return shellWord(end > 0 ? `[${bare}%${zone}]${t.text.slice(end + 1)}` : `${bare}%${zone}`);
+    return shellQuote(end > 0 ? `[${bare}%${zone}]${t.text.slice(end + 1)}` : `${bare}%${zone}`);
   }
-  if (t.kind === 'hostport') return `${shellWord(`${bare}%${zone}`)} ${shellWord(t.port)}`;
-  return shellWord(`[${bare}%${zone}]:${t.port ?? 0}`);
+  if (t.kind === 'hostport') return `${shellQuote(`${bare}%${zone}`)} ${shellQuote(t.port)}`;
+  return shellQuote(`[${bare}%${zone}]:${t.port ?? 0}`);
 }
 
 /** ERR_ZONE_REQUIRED in CLI words. */
@@ -88,12 +84,12 @@ function zoneRequired(error: Fe80Error, ctx: MessageContext, reg: InterfaceRegis
   if (list.length === 0) {
     const all = allInterfaces(reg);
     const down = all.find((i) => !i.loopback && !i.up);
-    const bringUp = down === undefined ? '' : `; bring one up (ip link set dev ${shellWord(down.name)} up)`;
+    const bringUp = down === undefined ? '' : `; bring one up (ip link set dev ${shellQuote(down.name)} up)`;
     return `${head}; no interface is up with an IPv6 link-local address (have: ${names(all, true)})${bringUp}`;
   }
   const first = (list[0] as InterfaceInfo).name;
   const written = address === undefined ? undefined : withZone(address, first, ctx);
-  const flag = ctx.target?.kind === 'bind' ? `--interface ${shellWord(first)}` : `--zone ${shellWord(first)}`;
+  const flag = ctx.target?.kind === 'bind' ? `--interface ${shellQuote(first)}` : `--zone ${shellQuote(first)}`;
   const pick = written === undefined ? flag : `${written} or ${flag}`;
   const race = ctx.udp || ctx.target?.kind === 'bind' || list.length < 2 ? '' : '; or race them: --zone auto';
   return `${head}; candidates (up, with an IPv6 link-local address): ${names(list)}. Pick one: ${pick}${race}`;
@@ -117,8 +113,8 @@ function interfaceDown(error: Fe80Error, reg: InterfaceRegistry, ctx: MessageCon
   const others = candidates(reg).filter((i) => i.name !== name);
   const head = scrub(error.message.replace(/; bring it up or pick another interface$/, ''));
   const flag = ctx.target?.kind === 'bind' ? '--interface' : '--zone';
-  const up = /is down/.test(error.message) ? `bring it up (ip link set dev ${shellWord(name)} up)` : 'wait for its address or give it one';
-  return `${head}; ${up}${others.length > 0 ? ` or pick another: ${flag} ${shellWord((others[0] as InterfaceInfo).name)}` : ''}`;
+  const up = /is down/.test(error.message) ? `bring it up (ip link set dev ${shellQuote(name)} up)` : 'wait for its address or give it one';
+  return `${head}; ${up}${others.length > 0 ? ` or pick another: ${flag} ${shellQuote((others[0] as InterfaceInfo).name)}` : ''}`;
 }
 
 /** A single-label name ("printer") failed: only mDNS would answer for a device on the link. */
@@ -140,19 +136,18 @@ const PARSERS: readonly (readonly [RegExp, string])[] = [
   [/^parseUrl: /, 'invalid URL: '],
 ];
 
-/** Library phrasing a shell user cannot type, rewritten or dropped. */
+/**
+ * Library phrasing a shell user cannot type, rewritten or dropped: in messages without advice
+ * (the zone floor's advice, `{ zone: 'eth0' }` and the like, is reworded by messageFor) and hints.
+ */
 const JS_ADVICE: readonly (readonly [RegExp, string])[] = [
-  [/\{ zone: '([^']*)' \}/g, '--zone $1'],
-  [/\{ interface: '([^']*)', port \}/g, '--interface $1'],
   [/\{ interface: ("[^"]*"), port \}/g, '--interface $1'],
-  [/options\.zone/g, '--zone'],
   [/; use Endpoint\.parse\(\) or parseUrl\(\)/, ': leave them out here, or add a port: [ADDRESS%ZONE]:PORT'],
   [/; use parseUrl\(\)/, ': give it to fe80 fetch, or parse it with --as url'],
   [/; use Endpoint\.parse\(\)/, ': parse it with --as endpoint'],
-  [/use \{ interface: ("[^"]*"), port \} to bind its link-local address/g, 'use --interface $1 to listen on its link-local address'],
-  [/\bin zone\b/g, 'in --zone'],
   [/\bin the zone option\b/g, 'in --zone'],
-  [/; (choose the outgoing interface on the socket|Name the interface: addMembership)[^;]*$/, ''],
+  // the multicast hint (socket calls, also in the message after '; '): dropped whole, it holds a ';'
+  [/(^|; )choose the outgoing interface on the socket.*$/, ''],
   [/, or use UDP$/, ''],
 ];
 

@@ -323,13 +323,7 @@ export class DeviceTable {
       for (const [map, k, fact] of [...r.facts()]) {
         if (!fact.seen.delete(source)) continue;
         changed = true;
-        if (fact.seen.size > 0) continue;
-        if (map === r.addresses) this.#dropAddress(r, k);
-        else if (map === r.names) {
-          r.names.delete(k);
-          this.#index.delete(`${link}\nn\n${k}`);
-        } else if (map === undefined) r.lldp = undefined;
-        else map.delete(k);
+        if (fact.seen.size === 0) this.#dropFact(r, map, k);
       }
       return changed ? this.#after(r, reason) : [];
     }
@@ -360,10 +354,7 @@ export class DeviceTable {
     } else {
       const f = r.names.get(key);
       f?.seen.delete(source);
-      if (f !== undefined && f.seen.size === 0) {
-        r.names.delete(key);
-        this.#index.delete(`${link}\nn\n${key}`);
-      }
+      if (f !== undefined && f.seen.size === 0) this.#dropFact(r, r.names, key);
     }
     return this.#after(r, reason);
   }
@@ -395,13 +386,7 @@ export class DeviceTable {
       for (const [map, key, fact] of r.facts()) {
         if (fact.sweep(now) === 0) continue;
         changed = true;
-        if (fact.seen.size > 0) continue;
-        if (map === r.addresses) this.#dropAddress(r, key);
-        else if (map === r.names) {
-          r.names.delete(key);
-          this.#index.delete(`${r.link}\nn\n${key}`);
-        } else if (map === undefined) r.lldp = undefined;
-        else map.delete(key);
+        if (fact.seen.size === 0) this.#dropFact(r, map, key);
       }
       if (r.empty()) events.push(this.#remove(r, 'expired'));
       else if (changed) events.push({ type: 'updated', device: this.#snapshot(r) });
@@ -414,12 +399,6 @@ export class DeviceTable {
     let next = Infinity;
     for (const r of this.#records.values()) for (const [, , f] of r.facts()) for (const s of f.seen.values()) if (s.until < next) next = s.until;
     return next;
-  }
-
-  /** The record holding `address` (zoned text as `DeviceAddress.address`) on `link`. */
-  find(link: string, address: string): Device | undefined {
-    const r = this.#get(link, 'a', address);
-    return r === undefined ? undefined : this.#snapshot(r);
   }
 
   #get(link: string, kind: string, key: string): DeviceRecord | undefined {
@@ -441,6 +420,16 @@ export class DeviceTable {
       news = true;
     }
     return f.see(source, now, ttl) || news;
+  }
+
+  /** Forgets a fact no source holds any more (`map` undefined: the LLDP fact), and its index entry. */
+  #dropFact(r: DeviceRecord, map: Map<string, Fact<unknown>> | undefined, key: string): void {
+    if (map === r.addresses) this.#dropAddress(r, key);
+    else if (map === r.names) {
+      r.names.delete(key);
+      this.#index.delete(`${r.link}\nn\n${key}`);
+    } else if (map === undefined) r.lldp = undefined;
+    else map.delete(key);
   }
 
   #dropAddress(r: DeviceRecord, key: string): void {
@@ -559,7 +548,8 @@ function cleanService(s: ServiceObservation): ServiceObservation {
   let n = 0;
   for (const [k, v] of Object.entries(s.txt ?? {})) {
     if (n++ >= LIMITS.txtPerService) break;
-    txt[clip(k)] = v === true ? true : clip(String(v));
+    // defineProperty, as parseTxt does: a key such as `__proto__` is an ordinary key, never the prototype
+    Object.defineProperty(txt, clip(k), { value: v === true ? true : clip(String(v)), enumerable: true, writable: true, configurable: true });
   }
   const out: ServiceObservation = {
     instance: clip(s.instance),

@@ -29,7 +29,7 @@ export interface DiscoverOptions {
   registry?: InterfaceRegistry;
   /** lldpd's control socket, when not the default `/run/lldpd.socket` (lldpcli -u) */
   lldpSocket?: string;
-  /** the DNS-SD browser to use (default: the one in src/dns, when there is one) */
+  /** the DNS-SD browser to use (default: `browseServices`) */
   browse?: DnsSdBrowse;
 }
 

@@ -21,15 +21,3 @@ export type {
 } from './types.js';
 export type { DnsSdBrowse, DnsSdService, DnsSdEvent } from './sources/dnssd.js';
 export { macVendor } from './oui.js';
-export {
-  NeighbourTable,
-  neighbourTable,
-  lookupNeighbour,
-  parseNeighbours,
-  KNOWN_STATES,
-  DEFAULT_NEIGHBOUR_MAX_AGE,
-  type Neighbour,
-  type NeighbourHit,
-  type NeighbourState,
-  type NeighbourTableOptions,
-} from '../zone/neighbours.js';

@@ -69,8 +69,3 @@ export function macVendor(mac: string): string | undefined {
   }
   return name ?? undefined;
 }
-
-/** Whether the OUI database could be loaded (for the discover report). */
-export function ouiAvailable(): boolean {
-  return load() !== null;
-}

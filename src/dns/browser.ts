@@ -16,7 +16,7 @@ import { ipv4Of } from './interfaces.js';
 import { MAX_PACKET, MAX_PER_SET, MAX_TTL } from './limits.js';
 import { listener, type Family, type ListenerUser } from './listener.js';
 import { encodeQueries, nameKeyOf, nameText, type KnownRecord, type Labels, type MessageRecord, type ParsedMessage, type RecordData, type RecordType } from './message.js';
-import { isLinkLocalText, isOnLinkOnly } from './onlink.js';
+import { heardAddress, isLinkLocalText, isOnLinkOnly } from './onlink.js';
 import { MDNS_PORT } from './packet.js';
 import { RecordStore, setKey, type StoredRecord } from './record-store.js';
 import { SERVICES_NAME, parseTxt, ptrOwner, splitInstance, typeKey, type ServiceType } from './service-name.js';
@@ -615,13 +615,9 @@ export class ServiceBrowser implements ListenerUser, ClockJob, AsyncIterable<Bro
     if (r.data.type !== 'A' && r.data.type !== 'AAAA') return;
     const host = this.#hosts.get(`${iface.info.name} ${r.key}`);
     if (host === undefined && !named.has(r.key)) return;
-    const d = r.data.bytes;
-    const linkLocal = r.data.type === 'AAAA' && d[0] === 0xfe && ((d[1] as number) & 0xc0) === 0x80;
-    // a link-local AAAA names an address on its arrival link; over IPv4 that link cannot be
-    // checked, so only what the IPv6 leg heard is attributed to this interface
-    if (linkLocal && family === 4) return;
-    const address = linkLocal ? ScopedAddress.fromBytes(d, iface.info.name) : ScopedAddress.fromBytes(d);
-    if (!linkLocal && (address.isMulticast() || address.isUnspecified() || address.isLoopback() || address.isIPv4Mapped())) return;
+    // only what the IPv6 leg heard may zone a link-local AAAA to this interface
+    const address = heardAddress(r.data.bytes, iface.info.name, family === 4);
+    if (address === undefined) return;
     const ttl = Math.min(r.ttl, MAX_TTL);
     const outcome = this.#store.add(setKey(iface.info.name, r.key, r.data.type), address.address, nameText(r.name), r.data, ttl, r.cacheFlush);
     if (host === undefined) return; // its services are dirty already (their SRV is in this packet)
@@ -689,8 +685,10 @@ export class ServiceBrowser implements ListenerUser, ClockJob, AsyncIterable<Bro
       for (const type of ['AAAA', 'A'] as const) {
         for (const r of this.#live(setKey(name, s.host.key, type), wall)) {
           if (r.data.type !== type) continue;
-          const linkLocal = type === 'AAAA' && r.data.bytes[0] === 0xfe && ((r.data.bytes[1] as number) & 0xc0) === 0x80;
-          addresses.push({ address: linkLocal ? ScopedAddress.fromBytes(r.data.bytes, name) : ScopedAddress.fromBytes(r.data.bytes), lastSeen: r.received });
+          // stored records passed heardAddress on arrival: this only gives a link-local one its zone again
+          const address = heardAddress(r.data.bytes, name, false);
+          if (address === undefined) continue;
+          addresses.push({ address, lastSeen: r.received });
           expiry = Math.min(expiry, r.expires);
         }
       }

@@ -172,7 +172,11 @@ export class MdnsCache {
     return entry === undefined ? 0 : Math.max(0, entry.until - this.#now());
   }
 
-  /** See planFromCache: one pass per type, one key per (interface, name, type). */
+  /**
+   * Splits a query on one interface into what the cache answers and what the network must: each
+   * record type is decided on its own (one pass, one key per (interface, name, type)), so an
+   * earlier AAAA-only query does not make an A+AAAA query skip the network for A.
+   */
   plan(iface: string, nameKey: string, types: readonly ('A' | 'AAAA')[]): CachePlan {
     const plan: CachePlan = { answers: [], missing: [], silent: [], silenceEnded: false, known: [] };
     const now = this.#now();
@@ -247,15 +251,6 @@ export interface CachePlan {
   silenceEnded: boolean;
   /** records to list in the query's answer section: more than half their TTL left (§7.1) */
   known: KnownAnswer[];
-}
-
-/**
- * Splits a query on one interface into what the cache answers and what the network must: each
- * record type is decided on its own, so an earlier AAAA-only query does not make an A+AAAA query
- * skip the network for A.
- */
-export function planFromCache(cache: MdnsCache, iface: string, nameKey: string, types: readonly ('A' | 'AAAA')[]): CachePlan {
-  return cache.plan(iface, nameKey, types);
 }
 
 /** The process-wide cache used by `resolveMdns` and `lookup` unless told otherwise. */

@@ -57,8 +57,12 @@ export class SharedClock {
     this.#timer = undefined;
     this.#at = Infinity;
     const now = performance.now();
-    // a job may finish or schedule others while ticking: iterate over a copy
-    for (const job of [...this.#active]) if (!job.done && job.due <= now + 1) job.tick(now);
+    // the jobs due, earliest first (a stalled loop finds several due at once); a copy, since a
+    // job may finish or schedule others while ticking
+    const due: ClockJob[] = [];
+    for (const job of this.#active) if (!job.done && job.due <= now + 1) due.push(job);
+    if (due.length > 1) due.sort((a, b) => a.due - b.due);
+    for (const job of due) if (!job.done && job.due <= now + 1) job.tick(now);
     let next = Infinity;
     for (const job of this.#active) {
       if (job.done) this.remove(job);

@@ -6,13 +6,16 @@
 // encoding writes queries with known answers, split over several packets with the TC bit when they
 // do not fit (RFC 6762 §7.2).
 import { asciiLower } from './names.js';
-import { MAX_PACKET, MAX_PER_SET } from './limits.js';
+import { readHeader, skipName, u16 } from './header.js';
+import { MAX_PER_SET } from './limits.js';
 
 export const TYPE = { A: 1, PTR: 12, TXT: 16, AAAA: 28, SRV: 33 } as const;
 export type RecordType = keyof typeof TYPE;
 const TYPE_NAMES = new Map<number, RecordType>(Object.entries(TYPE).map(([k, v]) => [v, k as RecordType]));
 const CLASS_IN = 1;
 const CACHE_FLUSH = 0x8000;
+/** RFC 1035 §3.1: a name of at most 255 octets has at most 127 labels and the root */
+const MAX_LABELS = 128;
 
 /** A domain name: its labels as decoded (UTF-8), case kept. */
 export type Labels = readonly string[];
@@ -68,32 +71,18 @@ export function parseMessage(buf: Buffer): ParsedMessage {
   }
 }
 
-function u16(buf: Uint8Array, at: number): number {
-  return ((buf[at] as number) << 8) | (buf[at + 1] as number);
-}
-
 function parse(buf: Buffer): ParsedMessage {
-  if (buf.length > MAX_PACKET) return { ok: false, reason: `larger than ${MAX_PACKET} bytes (RFC 6762 §17)` };
-  if (buf.length < 12) return { ok: false, reason: 'shorter than a DNS header' };
-  const flags = u16(buf, 2);
+  const header = readHeader(buf, false, MAX_LABELS);
+  if (typeof header === 'string') return { ok: false, reason: header };
+  const { flags, ancount, nscount, arcount } = header;
   const response = (flags & 0x8000) !== 0;
-  if (((flags >> 11) & 0xf) !== 0) return { ok: false, reason: 'OPCODE is not 0' };
-  if ((flags & 0xf) !== 0) return { ok: false, reason: 'RCODE is not 0' };
-  const qdcount = u16(buf, 4);
-  const ancount = u16(buf, 6);
-  const nscount = u16(buf, 8);
-  const arcount = u16(buf, 10);
-  let offset = 12;
-  for (let i = 0; i < qdcount; i++) {
-    offset = skipName(buf, offset) + 4;
-    if (offset > buf.length) return { ok: false, reason: 'truncated question' };
-  }
+  let offset = header.offset;
   const records: MessageRecord[] = [];
   const perSet = new Map<string, number>();
   const total = ancount + nscount + arcount;
   for (let i = 0; i < total; i++) {
     const start = offset;
-    offset = skipName(buf, offset);
+    offset = skipName(buf, offset, MAX_LABELS);
     if (offset + 10 > buf.length) return { ok: false, reason: 'truncated resource record' };
     const typeCode = u16(buf, offset);
     const rawClass = u16(buf, offset + 2);
@@ -147,22 +136,6 @@ function readData(buf: Buffer, type: RecordType, at: number, length: number): Re
       return { type, strings };
     }
   }
-}
-
-/** Returns the offset just past the name at `offset` (its in-place bytes). Throws on a bad label. */
-function skipName(buf: Buffer, offset: number): number {
-  for (let guard = 0; guard < 128; guard++) {
-    if (offset >= buf.length) throw new Error('name runs past the end of the packet');
-    const len = buf[offset] as number;
-    if (len === 0) return offset + 1;
-    if ((len & 0xc0) === 0xc0) {
-      if (offset + 2 > buf.length) throw new Error('truncated compression pointer');
-      return offset + 2;
-    }
-    if ((len & 0xc0) !== 0) throw new Error('bad label type');
-    offset += 1 + len;
-  }
-  throw new Error('name has too many labels');
 }
 
 /**

@@ -1,5 +1,6 @@
-// RFC 6762 §11 source address check: a querier accepts only responses from the local link.
-import type { ScopedAddress } from '../addr/index.js';
+// RFC 6762 §11 source address check: a querier accepts only responses from the local link; and
+// the address a record heard there names (§14).
+import { ScopedAddress } from '../addr/index.js';
 import type { InterfaceInfo } from '../iface/index.js';
 
 /** Reports whether the first `bits` bits of `a` and `b` agree. */
@@ -55,4 +56,17 @@ function inOwnPrefix(bytes: Uint8Array, family: ScopedAddress['family'], iface: 
 /** `fe80::/10` as printed by inet_ntop (lower case, first hextet of four digits): the fast path of the §11 check. */
 export function isLinkLocalText(text: string): boolean {
   return text.length > 5 && text.charCodeAt(4) === 0x3a && text.startsWith('fe') && '89ab'.includes(text[2] as string);
+}
+
+/**
+ * The address an A or AAAA record (4 or 16 bytes) names, as heard on the interface `zone`: a
+ * link-local AAAA is an address on the link it arrived on and gets that zone (RFC 6762 §14, RFC
+ * 4007). Over IPv4 that link cannot be checked (a host elsewhere can forge a source in this link's
+ * prefix), so a link-local AAAA heard there is refused; so are addresses that are never a
+ * neighbour's own (multicast, unspecified, loopback, IPv4-mapped). Undefined when refused.
+ */
+export function heardAddress(bytes: Uint8Array, zone: string, overIPv4: boolean): ScopedAddress | undefined {
+  if (bytes.length === 16 && bytes[0] === 0xfe && ((bytes[1] as number) & 0xc0) === 0x80) return overIPv4 ? undefined : ScopedAddress.fromBytes(bytes, zone);
+  const address = ScopedAddress.fromBytes(bytes);
+  return address.isMulticast() || address.isUnspecified() || address.isLoopback() || address.isIPv4Mapped() ? undefined : address;
 }

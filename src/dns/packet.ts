@@ -3,7 +3,8 @@
 // and would misalign on a hostile packet), using dns-packet's name decoder, which follows only
 // backward compression pointers and so cannot loop.
 import dnsPacket from 'dns-packet';
-import { MAX_PACKET, MAX_PER_SET } from './limits.js';
+import { readHeader, skipName, u16 } from './header.js';
+import { MAX_PER_SET } from './limits.js';
 
 export const MDNS_PORT = 5353;
 export const MDNS_IPV6_GROUP = 'ff02::fb';
@@ -14,6 +15,8 @@ export const TYPE_AAAA = 28;
 const CLASS_IN = 1;
 /** RFC 6762 §10.2 / §18.13: top bit of rrclass in responses is the cache-flush bit. */
 const CACHE_FLUSH = 0x8000;
+/** labels walked per name before the packet is refused */
+const MAX_LABELS = 256;
 
 type NameCodec = { decode: ((buf: Buffer, offset: number) => string) & { bytes: number } };
 const nameCodec = (dnsPacket as unknown as { name: NameCodec }).name;
@@ -76,22 +79,10 @@ export function parseResponse(buf: Buffer, wireName?: Uint8Array, maxPerSet = MA
 }
 
 function parse(buf: Buffer, wireName: Uint8Array | undefined, maxPerSet: number): ParseResult {
-  if (buf.length > MAX_PACKET) return { ok: false, reason: `larger than ${MAX_PACKET} bytes (RFC 6762 §17)` };
-  if (buf.length < 12) return { ok: false, reason: 'shorter than a DNS header' };
-  const id = u16(buf, 0);
-  const flags = u16(buf, 2);
-  if ((flags & 0x8000) === 0) return { ok: false, reason: 'QR bit clear (a query, not a response)' };
-  if (((flags >> 11) & 0xf) !== 0) return { ok: false, reason: 'OPCODE is not 0' };
-  if ((flags & 0xf) !== 0) return { ok: false, reason: 'RCODE is not 0' };
-  const qdcount = u16(buf, 4);
-  const ancount = u16(buf, 6);
-  const nscount = u16(buf, 8);
-  const arcount = u16(buf, 10);
-  let offset = 12;
-  for (let i = 0; i < qdcount; i++) {
-    offset = skipName(buf, offset) + 4;
-    if (offset > buf.length) return { ok: false, reason: 'truncated question' };
-  }
+  const header = readHeader(buf, true, MAX_LABELS);
+  if (typeof header === 'string') return { ok: false, reason: header };
+  const { id, flags, ancount, nscount, arcount } = header;
+  let offset = header.offset;
   const records: AddressRecord[] = [];
   const total = ancount + nscount + arcount;
   // per (name, type) counts: with a wire name there is one name, so two counters do
@@ -101,7 +92,7 @@ function parse(buf: Buffer, wireName: Uint8Array | undefined, maxPerSet: number)
   for (let i = 0; i < total; i++) {
     if (perSet === undefined && a >= maxPerSet && aaaa >= maxPerSet) break;
     const start = offset;
-    offset = skipName(buf, offset);
+    offset = skipName(buf, offset, MAX_LABELS);
     if (offset + 10 > buf.length) return { ok: false, reason: 'truncated resource record' };
     const type = u16(buf, offset);
     const rawClass = u16(buf, offset + 2);
@@ -136,27 +127,6 @@ function parse(buf: Buffer, wireName: Uint8Array | undefined, maxPerSet: number)
     });
   }
   return { ok: true, id, truncated: (flags & 0x0200) !== 0, records };
-}
-
-/** Big-endian 16 bits at `at` (bounds checked by the caller): without Buffer's per-call argument validation. */
-function u16(buf: Uint8Array, at: number): number {
-  return ((buf[at] as number) << 8) | (buf[at + 1] as number);
-}
-
-/** Returns the offset just past the name at `offset` (its in-place bytes). Throws on a bad label. */
-function skipName(buf: Buffer, offset: number): number {
-  for (let guard = 0; guard < 256; guard++) {
-    if (offset >= buf.length) throw new Error('name runs past the end of the packet');
-    const len = buf[offset] as number;
-    if (len === 0) return offset + 1;
-    if ((len & 0xc0) === 0xc0) {
-      if (offset + 2 > buf.length) throw new Error('truncated compression pointer');
-      return offset + 2;
-    }
-    if ((len & 0xc0) !== 0) throw new Error('bad label type');
-    offset += 1 + len;
-  }
-  throw new Error('name has too many labels');
 }
 
 /** The wire form of a (validated) name with ASCII letters lower-cased, for `parseResponse`. */

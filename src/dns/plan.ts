@@ -60,21 +60,15 @@ function targetPolicy(target: PlanTarget, plan: ZonePlan): Policy {
   return own;
 }
 
-/** The zone request of a plan for one port, made once (it is only read on the way to an error). */
-const requests = new WeakMap<ZonePlan, Map<number, ZoneRequest>>();
-
+/**
+ * The zone request of a plan for one port. Built per call: a small object literal costs less
+ * than any cache keyed by plan and port (a `connect(target, options)` makes a new plan each time).
+ */
 function request(plan: ZonePlan, port: number): ZoneRequest {
-  let byPort = requests.get(plan);
-  if (byPort === undefined) requests.set(plan, (byPort = new Map()));
-  let r = byPort.get(port);
-  if (r === undefined) {
-    r = { operation: plan.operation, port, registry: plan.registry };
-    if (plan.allowed !== undefined) r.allowedInterfaces = plan.allowed;
-    if (plan.form !== undefined) r.form = plan.form; // otherwise the endpoint of the address at fault
-    if (plan.neighbourHint === false) r.neighbours = false;
-    if (byPort.size >= 16) byPort.clear();
-    byPort.set(port, Object.freeze(r));
-  }
+  const r: ZoneRequest = { operation: plan.operation, port, registry: plan.registry };
+  if (plan.allowed !== undefined) r.allowedInterfaces = plan.allowed;
+  if (plan.form !== undefined) r.form = plan.form; // otherwise the endpoint of the address at fault
+  if (plan.neighbourHint === false) r.neighbours = false;
   return r;
 }
 

@@ -10,7 +10,7 @@ import type { CachePlan, MdnsCache } from './cache.js';
 import { clock, type ClockJob } from './clock.js';
 import { ipv4Of } from './interfaces.js';
 import type { MdnsResult } from './mdns.js';
-import { isLinkLocalText, isOnLink, isOnLinkOnly } from './onlink.js';
+import { heardAddress, isLinkLocalText, isOnLink, isOnLinkOnly } from './onlink.js';
 import { socketFor, type QuerySocket, type SocketUser, type Transport } from './socket-pool.js';
 import { MDNS_PORT, TYPE_AAAA } from './packet.js';
 import { LEGACY_UNICAST_MAX_TTL, MAX_PACKET } from './limits.js';
@@ -257,14 +257,9 @@ export class MdnsQuery implements ClockJob {
     for (const record of parsed.records) {
       const type = record.type === TYPE_AAAA ? 'AAAA' : 'A';
       if (!spec.types.includes(type)) continue;
-      const d = record.data;
-      const linkLocal = type === 'AAAA' && d[0] === 0xfe && ((d[1] as number) & 0xc0) === 0x80;
-      // a link-local AAAA names an address on the link it arrived on; over IPv4 that link cannot
-      // be checked (a host elsewhere can forge a source in this link's prefix), so only the IPv6
-      // leg, whose answers carry their arrival zone, may attribute one to this interface
-      if (linkLocal && overIPv4) continue;
-      const address = linkLocal ? ScopedAddress.fromBytes(d, iface.name) : ScopedAddress.fromBytes(d);
-      if (!linkLocal && (address.isMulticast() || address.isUnspecified() || address.isLoopback() || address.isIPv4Mapped())) continue;
+      // only the IPv6 leg, whose answers carry their arrival zone, may zone a link-local AAAA to this interface
+      const address = heardAddress(record.data, iface.name, overIPv4);
+      if (address === undefined) continue;
       // RFC 6762 §6.7: an answer to a one-shot query carries at most 10 s; a larger TTL is capped
       const ttl = Math.min(record.ttl, LEGACY_UNICAST_MAX_TTL);
       cache?.add(iface.name, spec.name.key, { address, name: spec.name.qname, type, ttl }, record.cacheFlush);

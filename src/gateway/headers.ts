@@ -1,6 +1,7 @@
 // Header rewriting between the browser's view (the device at `http://LABEL.localhost:PORT`) and
 // the device's (its own address or `.local` name, no zone). Works on Node's raw header arrays
 // (`[name, value, name, value, ...]`), so repeated headers (Set-Cookie) keep their order.
+import { DECODABLE_CODINGS } from '../http/content-coding.js';
 import type { Rewriter } from './rewrite.js';
 
 /** What the header rewriting needs to know about one device. */
@@ -20,7 +21,7 @@ export interface HeaderRoute {
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** Codings zlib decodes; the device is asked for no other, so bodies to rewrite can be decoded. */
-const DECODABLE = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'identity']);
+const DECODABLE = new Set([...DECODABLE_CODINGS, 'identity']);
 
 /** Header names the Connection header lists (they are hop-by-hop too, RFC 9110 §7.6.1). */
 function connectionTokens(raw: readonly string[]): Set<string> | undefined {

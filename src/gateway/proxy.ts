@@ -4,7 +4,7 @@
 // are piped untouched: memory stays flat whatever their size.
 import http from 'node:http';
 import https from 'node:https';
-import zlib from 'node:zlib';
+import { decoderFor, type Decoder } from '../http/content-coding.js';
 import type { Readable } from 'node:stream';
 import type { Gateway, DeviceEntry } from './gateway.js';
 import { isRewritable, requestHeaders, responseHeaders, type HeaderRoute } from './headers.js';
@@ -27,19 +27,9 @@ export function sendPage(res: http.ServerResponse, status: number, title: string
 }
 
 /** The decoder for a single content coding zlib knows, else undefined (body left as it is). */
-function decoderFor(coding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | 'identity' | undefined {
+function decoderOrIdentity(coding: string | undefined): Decoder | 'identity' | undefined {
   if (coding === undefined || coding === '' || coding.toLowerCase() === 'identity') return 'identity';
-  switch (coding.trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return zlib.createGunzip();
-    case 'deflate':
-      return zlib.createInflate();
-    case 'br':
-      return zlib.createBrotliDecompress();
-    default:
-      return undefined; // several codings, or one zlib does not know: passed through, not rewritten
-  }
+  return decoderFor(coding); // undefined: several codings, or one zlib does not know: passed through, not rewritten
 }
 
 /** Pipes `src` into `res` through the rewriter, pausing on back-pressure. */
@@ -104,7 +94,7 @@ export function forward(gateway: Gateway, entry: DeviceEntry, route: HeaderRoute
     const hasBody = req.method !== 'HEAD' && status !== 204 && status !== 304 && !(status >= 100 && status < 200);
     // a 206 is a byte range of the device's body: rewriting would shift every range after it
     let rewrite = status !== 206 && isRewritable(incoming.headers['content-type']);
-    const decoder = rewrite && hasBody ? decoderFor(incoming.headers['content-encoding']) : 'identity';
+    const decoder = rewrite && hasBody ? decoderOrIdentity(incoming.headers['content-encoding']) : 'identity';
     if (decoder === undefined) rewrite = false;
     const decoding = decoder !== undefined && decoder !== 'identity';
     const out = responseHeaders(incoming.rawHeaders, route, { rewriting: rewrite, decoding });
@@ -129,7 +119,7 @@ export function forward(gateway: Gateway, entry: DeviceEntry, route: HeaderRoute
       return;
     }
     if (decoding) {
-      const d = decoder as zlib.Gunzip;
+      const d = decoder as Decoder;
       incoming.pipe(d);
       pumpRewritten(d, res, route, (e) => res.destroy(e));
       return;

@@ -50,7 +50,7 @@ const DELETED_LINK = /^Deleted (\d+): [^\s]+: </;
 
 type State = 'idle' | 'starting' | 'ready' | 'backoff' | 'unavailable';
 
-export class NetlinkMonitor {
+class NetlinkMonitor {
   readonly #subs = new Set<MonitorSubscriber>();
   #state: State = 'idle';
   #child: ChildProcess | undefined;

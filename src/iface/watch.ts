@@ -9,13 +9,13 @@ import { netlinkMonitor } from './monitor.js';
 import type { InterfaceEvent, InterfaceInfo, RegistryBackend } from './types.js';
 
 /** A burst of notifications is gathered this long (ms) before the one re-read it causes. */
-export const COALESCE_MS = 5;
+const COALESCE_MS = 5;
 /**
  * Reads the watcher causes take at most 1/WATCH_SHARE of a core: a burst that follows a read
  * closely waits until WATCH_SHARE x that read's CPU time has passed since it began (address
  * events can come from the link: router advertisements). Polls are spaced the same way.
  */
-export const WATCH_SHARE = 10;
+const WATCH_SHARE = 10;
 export const DEFAULT_POLL_INTERVAL = 1000;
 
 /** What the watch needs of its registry. */

@@ -5,6 +5,7 @@ import { Endpoint, ScopedAddress } from '../addr/index.js';
 import { Fe80Error, quote } from '../errors.js';
 import type { InterfaceInfo, InterfaceRegistry } from '../iface/index.js';
 import { tcpCanUse, tcpZoneUnsupported } from './node-zone.js';
+import { refuseIPv4Zone } from './target.js';
 import { checkPort, invalid, unbracket } from '../validate.js';
 import { checkSelector, decide, usableInterface, zonePolicy, type InterfaceSelector } from '../zone/index.js';
 
@@ -35,11 +36,7 @@ function fromAddress(address: ScopedAddress, port: number, reg: InterfaceRegistr
       { input: address.toString() },
     );
   }
-  if (zone !== undefined && address.family === 4 && zone !== 0 && zone !== '0') {
-    throw new Fe80Error('ERR_ZONE_NOT_ALLOWED', `zone ${quote(String(zone))} given for ${address.address}, an IPv4 address: IPv4 addresses take no zone; remove it`, {
-      input: `${address.address}%${String(zone)}`,
-    });
-  }
+  refuseIPv4Zone(address, zone);
   const [c] = decide(address, zonePolicy(zone), reg, undefined, undefined, { operation: 'bind', port, registry: reg });
   if (c === undefined) throw new Fe80Error('ERR_INVALID_ARGUMENT', `no address to bind for ${address.toString()}`);
   return checked({ host: c.host, port, interface: c.interface }, tcp);

@@ -69,6 +69,17 @@ function parseHost(host: unknown): { address: ScopedAddress | undefined; name: s
   return { address: ScopedAddress.parse(text), name: undefined }; // throws the precise error
 }
 
+/**
+ * A `{ host, zone }` target whose host is IPv4: refused here, worded for a separate `zone` field,
+ * before any zone option could be weighed against it (IPv4 has no zones, RFC 4007 §6); zone 0 is none.
+ */
+export function refuseIPv4Zone(address: ScopedAddress | undefined, zone: InterfaceSelector | undefined): void {
+  if (zone === undefined || address?.family !== 4 || zone === 0 || zone === '0') return;
+  throw new Fe80Error('ERR_ZONE_NOT_ALLOWED', `zone ${quote(String(zone))} given for ${address.address}, an IPv4 address: IPv4 addresses take no zone; remove it`, {
+    input: `${address.address}%${String(zone)}`,
+  });
+}
+
 /** Parses a connect/send target. `allowZeroPort` for binds and listens. */
 export function parseTarget(target: unknown, allowZeroPort = false, name = 'target'): ParsedTarget {
   if (typeof target === 'string') {
@@ -85,11 +96,7 @@ export function parseTarget(target: unknown, allowZeroPort = false, name = 'targ
     const t = target as HostPort;
     const { address, name: host } = parseHost(t.host);
     const zone = t.zone === undefined ? undefined : checkSelector(t.zone, 'zone');
-    if (zone !== undefined && address?.family === 4 && zone !== 0 && zone !== '0') {
-      throw new Fe80Error('ERR_ZONE_NOT_ALLOWED', `zone ${quote(String(zone))} given for ${address.address}, an IPv4 address: IPv4 addresses take no zone; remove it`, {
-        input: `${address.address}%${String(zone)}`,
-      });
-    }
+    refuseIPv4Zone(address, zone);
     return { address, name: host, port: checkPort(t.port, 'port', allowZeroPort), zone };
   }
   throw invalid(name, "an endpoint string ('[fe80::1%eth0]:8080', 'printer.local:80'), an Endpoint or { host, port, zone }", target);

@@ -104,7 +104,7 @@ export function parseNeighbours(text: string): Neighbour[] {
 }
 
 /** Runs `ip -j neigh show` (both families). ERR_UNSUPPORTED off Linux, ERR_SYSTEM without iproute2. */
-export function readNeighbourTable(): Promise<string> {
+function readNeighbourTable(): Promise<string> {
   if (process.platform !== 'linux') {
     return Promise.reject(new Fe80Error('ERR_UNSUPPORTED', `the neighbour table is read with iproute2, which is Linux only (this is ${process.platform})`));
   }

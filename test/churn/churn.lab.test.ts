@@ -4,12 +4,20 @@
 // and one with, "watched"); peers answer with their id and count connections, so what arrived
 // where is counted at the peers. Outcomes and counts only, never timing.
 import assert from 'node:assert/strict';
-import { labTest } from '../../src/testing/index.js';
-import { agent, peer, sh, vethCommands, waitUp } from './helpers.js';
+import { RECHECK_INTERVAL } from '../../src/iface/index.js';
+import { labTest, type Lab, type Namespace } from '../../src/testing/index.js';
+import { agent, peer, sh, vethCommands, waitUp, type Agent } from './helpers.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const RECHECK_INTERVAL = 100; // src/iface/registry.ts
+/** A client namespace linked to a peer answering "peer" on port 8000 (link `name` on the client side, fe80::1 - fe80::2), and the client's agent. */
+async function onePeer(lab: Lab, name: string): Promise<{ client: Namespace; c: Agent }> {
+  const [client, p] = await Promise.all([lab.namespace('client'), lab.namespace('peer')]);
+  await sh(vethCommands({ a: client, b: p, nameA: name, nameB: 'px' }));
+  await waitUp(client, name);
+  await peer(p, 'peer', [8000]);
+  return { client, c: await agent(client) };
+}
 
 labTest('link swap with index reuse: a numeric zone never connects over the interface that took the cached name', async (lab) => {
   const [client, p1, p2, p3] = await Promise.all([lab.namespace('client'), lab.namespace('peer1'), lab.namespace('peer2'), lab.namespace('peer3')]);
@@ -57,6 +65,7 @@ labTest('link swap with index reuse: a numeric zone never connects over the inte
   assert.deepEqual(Object.keys(plain), ['peer:peer3'], `plain: ${what}`);
   // the watcher may not have read the table since cy came up (its read follows the kernel's
   // messages by a few ms): "down" then, never another link
+  assert.ok((watched['peer:peer3'] ?? 0) > 0, `watched: ${what}`);
   for (const key of Object.keys(watched)) assert.ok(['peer:peer3', 'error:ERR_INTERFACE_DOWN'].includes(key), `watched: ${what}`);
   const after = await c.ask({ op: 'connect', target: '[fe80::2%60]:8000' });
   assert.deepEqual(after, { ok: true, id: 'peer2', interface: 'cx' }, 'index 60 is the new cx');
@@ -64,11 +73,7 @@ labTest('link swap with index reuse: a numeric zone never connects over the inte
 });
 
 labTest('rename: the old name is unknown at once with the watcher, the new one found (within the rate-limit interval without it)', async (lab) => {
-  const [client, p] = await Promise.all([lab.namespace('client'), lab.namespace('peer')]);
-  await sh(vethCommands({ a: client, b: p, nameA: 'rx', nameB: 'px' }));
-  await waitUp(client, 'rx');
-  await peer(p, 'peer', [8000]);
-  const c = await agent(client);
+  const { client, c } = await onePeer(lab, 'rx');
   for (const reg of ['plain', 'watched']) assert.equal(((await c.ask({ op: 'connect', reg, target: '[fe80::2%rx]:8000' })) as Json)['ok'], true);
   await c.ask({ op: 'events', reg: 'watched' });
   // a link must be down to be renamed; the kernel drops its addresses on down
@@ -95,11 +100,7 @@ labTest('rename: the old name is unknown at once with the watcher, the new one f
 });
 
 labTest('down and up faster than the cache age: connects work again at once; a cached "down" is fresh after recheck()', async (lab) => {
-  const [client, p] = await Promise.all([lab.namespace('client'), lab.namespace('peer')]);
-  await sh(vethCommands({ a: client, b: p, nameA: 'dx', nameB: 'px' }));
-  await waitUp(client, 'dx');
-  await peer(p, 'peer', [8000]);
-  const c = await agent(client);
+  const { client, c } = await onePeer(lab, 'dx');
   const target = '[fe80::2%dx]:8000';
   const downUp = [`ip -n ${client.name} link set dev dx down`, `ip -n ${client.name} link set dev dx up`, `ip -n ${client.name} address add fe80::1/64 dev dx nodad`];
   for (const reg of ['plain', 'watched']) assert.equal(((await c.ask({ op: 'connect', reg, target })) as Json)['ok'], true);

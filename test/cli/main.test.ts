@@ -117,6 +117,16 @@ describe('long arguments are refused by their length, not parsed', () => {
   }
 });
 
+test("the command list says what each command's manual says it does", async () => {
+  const list = (await fe80(['--help'])).stdout;
+  for (const m of list.matchAll(/^ {2}(\w+) +(.+)$/gm)) {
+    const command = ((await import(`../../src/cli/commands/${m[1]}.js`)) as { default: { manual?: string } }).default;
+    if (command.manual === undefined) continue; // help written by hand, no NAME line
+    assert.match(command.manual, new RegExp(`^NAME\n {4}fe80 ${m[1]} - (.+)\n`));
+    assert.equal(/^NAME\n {4}fe80 \w+ - (.+)\n/.exec(command.manual)![1], m[2], m[1]);
+  }
+});
+
 describe('completion', () => {
   for (const shell of ['bash', 'zsh', 'fish']) {
     test(`${shell}: every command and its options are in the script`, async () => {
@@ -126,6 +136,13 @@ describe('completion', () => {
       for (const option of ['max-time', 'write-out', 'data-urlencode', 'candidates', 'keep', 'zone']) assert.match(r.stdout, new RegExp(`--${option}|-l ${option}\\b`));
     });
   }
+  test('bash: every command has its options, the ones with hand-written help too', async () => {
+    const script = (await fe80(['completion', 'bash'])).stdout;
+    const opts = (name: string): string => new RegExp(`^ +${name}\\) opts="([^"]*)"`, 'm').exec(script)?.[1] ?? '';
+    for (const [name, option] of [['gateway', '--no-discover'], ['gateway', '--cacert'], ['open', '--pin'], ['discover', '--watch'], ['lab', '--peers'], ['fetch', '--zone']]) {
+      assert.ok(opts(name!).split(' ').includes(option!), `${name} ${option}: ${opts(name!)}`);
+    }
+  });
   test('bash: the script is valid and completes commands, options and interfaces', { skip: spawnSync('bash', ['--version']).error !== undefined && 'no bash' }, async () => {
     const script = (await fe80(['completion', 'bash'])).stdout;
     const complete = (words: string[]): string[] => {

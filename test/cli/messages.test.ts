@@ -94,6 +94,14 @@ describe('other zone errors', () => {
     clean(text, twoLinks);
   });
 
+  test('a zone on a site-local multicast address: no socket calls, the hint not twice', () => {
+    const error = caught(() => resolveZones(ScopedAddress.parse('ff05::1%eth1'), { registry: twoLinks }));
+    assert.equal(error.code, 'ERR_ZONE_NOT_ALLOWED');
+    const text = cliMessage(error, { command: 'connect', registry: twoLinks });
+    assert.match(text, /follows the routing table, not necessarily "eth1"$/);
+    clean(text, twoLinks);
+  });
+
   test('zone name rules: no (L-1) tags', () => {
     for (const bad of ['a/b', 'a:b', '..', 'a b']) {
       const text = cliMessage(caught(() => assertZoneName(bad)), { command: 'connect', registry: twoLinks });

@@ -111,6 +111,14 @@ describe('DeviceTable: one record per device per link', () => {
     assert.deepEqual(d?.services[1]?.subtypes, ['_L3840']);
     assert.deepEqual(d?.webUi, [{ url: 'http://[fe80::2%25eth1]:8080/admin', source: 'dnssd' }]);
   });
+  test('a TXT key named __proto__ is an ordinary key (as parseTxt keeps it), not the prototype', () => {
+    const { table } = clocked();
+    const txt = JSON.parse('{"__proto__":"x","path":"/"}') as Record<string, string>;
+    table.observe(obs({ source: 'dnssd', addresses: ['fe80::2%eth1'], services: [{ instance: 'P', type: '_http._tcp', port: 80, txt }] }));
+    const t = table.devices()[0]?.services[0]?.txt as Record<string, unknown>;
+    assert.deepEqual(Object.keys(t), ['__proto__', 'path']);
+    assert.equal(Object.getPrototypeOf(t), Object.prototype);
+  });
   test('one SSDP UDN over IPv4 and IPv6 is one device', () => {
     const { table } = clocked();
     const ssdp = (location: string) => ({ location, targets: ['upnp:rootdevice'], usn: 'uuid:1::upnp:rootdevice' });

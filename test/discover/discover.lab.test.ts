@@ -57,6 +57,46 @@ async function ssdpPeer(ns: Namespace, iface: string, ll: string, v4?: string, n
   return child;
 }
 
+/** One NDJSON line of `fe80 discover --json`. */
+interface WatchEvent {
+  event: string;
+  reason?: string;
+  state?: string;
+  device?: Device;
+}
+
+/**
+ * `fe80 discover --watch --json ARGS` in `ns`: its events as they arrive, a wait for a condition
+ * on them (checked at each event, and every 200 ms), and a stop (SIGINT) that must exit 0.
+ */
+function watchCli(ns: Namespace, args: string[]) {
+  const cli = ns.spawn(process.execPath, ['--import', 'tsx', CLI, 'discover', '--watch', '--json', ...args]);
+  const events: WatchEvent[] = [];
+  const waiters: (() => void)[] = [];
+  createInterface({ input: cli.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    events.push(JSON.parse(line) as WatchEvent);
+    for (const w of waiters.splice(0)) w();
+  });
+  let stderr = '';
+  cli.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
+  const until = async (what: string, ok: () => boolean, ms: number): Promise<void> => {
+    const deadline = Date.now() + ms;
+    while (!ok()) {
+      if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms; events: ${JSON.stringify(events.map((e) => [e.event, e.reason, e.device?.id]))}\n${stderr}`);
+      await new Promise<void>((r) => {
+        waiters.push(r);
+        setTimeout(r, 200);
+      });
+    }
+  };
+  const stop = async (): Promise<void> => {
+    cli.kill('SIGINT');
+    assert.equal(await exited, 0, stderr);
+  };
+  return { events, until, stop };
+}
+
 describe('discover on two switched links with real peers', { concurrency: true }, () => {
   labTest(
     'each device once per link with its zone, MAC, vendor, names, services, SSDP and LLDP facts; nothing crosses links',
@@ -215,28 +255,8 @@ describe('discover on two switched links with real peers', { concurrency: true }
       ]) {
         await client.exec('sysctl', ['-qw', `net.ipv6.neigh.${l1.name}.${k}=${v}`]);
       }
-      const cli = client.spawn(process.execPath, ['--import', 'tsx', CLI, 'discover', '--watch', '--json', '--source', 'ping,neighbours', '--timeout', '60', l1.name]);
-      const events: { event: string; reason?: string; device?: Device; at: number }[] = [];
-      const started = Date.now();
-      const waiters: (() => void)[] = [];
-      createInterface({ input: cli.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-        events.push({ ...(JSON.parse(line) as { event: string }), at: Date.now() - started });
-        for (const w of waiters.splice(0)) w();
-      });
-      let stderr = '';
-      cli.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-      const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
-      const until = async (what: string, ok: () => boolean, ms: number): Promise<void> => {
-        const deadline = Date.now() + ms;
-        while (!ok()) {
-          if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms; events: ${JSON.stringify(events.map((e) => [e.event, e.reason, e.device?.id]))}\n${stderr}`);
-          await new Promise<void>((r) => {
-            waiters.push(r);
-            setTimeout(r, 200);
-          });
-        }
-      };
-      const has = (address: string) => (e: (typeof events)[number]) => e.device?.addresses.some((a) => a.address === address) === true;
+      const { events, until, stop } = watchCli(client, ['--source', 'ping,neighbours', '--timeout', '60', l1.name]);
+      const has = (address: string) => (e: WatchEvent) => e.device?.addresses.some((a) => a.address === address) === true;
       const F = `fe80::f%${l1.name}`;
       const B = `fe80::b%${l1.name}`;
       await until('both found', () => events.some((e) => e.event === 'found' && has(F)(e)) && events.some((e) => e.event === 'found' && has(B)(e)), 40_000);
@@ -249,8 +269,7 @@ describe('discover on two switched links with real peers', { concurrency: true }
       // our own link goes down: everything on it is lost, reason link-down
       await client.ip(['link', 'set', l1.name, 'down']);
       await until('link-down', () => events.some((e) => e.event === 'lost' && e.reason === 'link-down' && has(B)(e)), 15_000);
-      cli.kill('SIGINT');
-      assert.equal(await exited, 0, stderr);
+      await stop();
     },
     { timeout: 180_000 },
   );
@@ -261,20 +280,8 @@ describe('discover on two switched links with real peers', { concurrency: true }
       const client = await lab.namespace('client');
       const peer = await lab.namespace('upnp');
       const link = await lab.link(client, peer);
-      const cli = client.spawn(process.execPath, ['--import', 'tsx', CLI, 'discover', '--watch', '--json', '--source', 'ssdp', '--timeout', '60', link.a.name]);
-      const events: { event: string; reason?: string; device?: Device }[] = [];
-      createInterface({ input: cli.stdout as NodeJS.ReadableStream }).on('line', (line) => events.push(JSON.parse(line) as { event: string }));
-      let stderr = '';
-      cli.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-      const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
-      const until = async (what: string, ok: () => boolean, ms: number): Promise<void> => {
-        const deadline = Date.now() + ms;
-        while (!ok()) {
-          if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms: ${JSON.stringify(events.map((e) => [e.event, e.reason, e.device?.id]))}\n${stderr}`);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      };
-      await until('the discovery running', () => events.some((e) => e.event === 'source' && (e as { state?: string }).state === 'running'), 20_000);
+      const { events, until, stop } = watchCli(client, ['--source', 'ssdp', '--timeout', '60', link.a.name]);
+      await until('the discovery running', () => events.some((e) => e.event === 'source' && e.state === 'running'), 20_000);
       await new Promise((r) => setTimeout(r, 1500)); // past the two searches at the start
       const responder = await ssdpPeer(peer, link.b.name, 'fe80::2', undefined, 'Late Hub', true);
       const at = `fe80::2%${link.a.name}`;
@@ -284,8 +291,7 @@ describe('discover on two switched links with real peers', { concurrency: true }
       responder.kill('SIGTERM');
       await until('lost at byebye', () => events.some((e) => e.event === 'lost'), 20_000);
       assert.equal(events.find((e) => e.event === 'lost')?.reason, 'goodbye');
-      cli.kill('SIGINT');
-      assert.equal(await exited, 0, stderr);
+      await stop();
     },
     { timeout: 90_000 },
   );

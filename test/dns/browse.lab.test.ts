@@ -7,10 +7,9 @@ import assert from 'node:assert/strict';
 import { labTest } from '../../src/testing/index.js';
 import { startAvahi } from './fixtures/avahi.js';
 import { startBrowse, type EventLine } from './fixtures/browse-run.js';
-import { startResponder } from './fixtures/peers.js';
+import { startResponder, unique } from './fixtures/peers.js';
 
 const fixture = (name: string): URL => new URL(`./fixtures/${name}`, import.meta.url);
-const unique = (label: string): string => `${label}-${process.pid.toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const isFound = (instance: string, iface: string) => (e: EventLine) => e.type === 'found' && e.service.instance === instance && e.service.interface === iface;
 
 describe('DNS-SD browsing (browseServices)', { concurrency: true }, () => {

@@ -4,7 +4,6 @@ import { describe, test } from 'node:test';
 import { ScopedAddress } from '../../src/addr/index.js';
 import type { InterfaceInfo } from '../../src/iface/index.js';
 import { MdnsCache } from '../../src/dns/index.js';
-import { planFromCache } from '../../src/dns/cache.js';
 import { RecordStore } from '../../src/dns/record-store.js';
 import fc from 'fast-check';
 import { isOnLink, isOnLinkOnly } from '../../src/dns/onlink.js';
@@ -124,7 +123,7 @@ describe('the record store under the caches: bounded sets, capped TTLs, constant
   });
 });
 
-describe('planFromCache: per record type, known answers (RFC 6762 §5.2, §7.1)', () => {
+describe('MdnsCache.plan: per record type, known answers (RFC 6762 §5.2, §7.1)', () => {
   // each record has a TTL of 100 s; `age` is how many seconds ago it was received
   const cases: {
     name: string;
@@ -200,12 +199,12 @@ describe('planFromCache: per record type, known answers (RFC 6762 §5.2, §7.1)'
         cache.add('eth0', 'h.local', { address: A(r.address), name: 'h.local', type: r.type, ttl: 100 });
       }
       now = start;
-      const plan = planFromCache(cache, 'eth0', 'h.local', c.types);
+      const plan = cache.plan('eth0', 'h.local', c.types);
       assert.deepEqual(plan.answers.map((r) => r.address.toString()), c.answers);
       assert.deepEqual(plan.missing, c.missing);
       assert.deepEqual(plan.known.map((k) => `${k.type} ${k.data}`), c.known);
       for (const k of plan.known) assert.ok(k.ttl > 50 && k.ttl <= 100, `known answer TTL is the time left: ${k.ttl}`);
-      assert.deepEqual(planFromCache(cache, 'wlan0', 'h.local', c.types).answers, [], 'per interface');
+      assert.deepEqual(cache.plan('wlan0', 'h.local', c.types).answers, [], 'per interface');
     });
   }
 
@@ -213,12 +212,12 @@ describe('planFromCache: per record type, known answers (RFC 6762 §5.2, §7.1)'
     let now = 1_000_000;
     const cache = new MdnsCache({ now: () => now });
     cache.add('eth0', 'h.local', { address: A('fe80::2%eth0'), name: 'h.local', type: 'AAAA', ttl: 100 });
-    assert.deepEqual(planFromCache(cache, 'eth0', 'h.local', ['AAAA', 'A']).missing, ['A']);
+    assert.deepEqual(cache.plan('eth0', 'h.local', ['AAAA', 'A']).missing, ['A']);
     cache.markAbsent('eth0', 'h.local', 'A', 60);
-    assert.deepEqual(planFromCache(cache, 'eth0', 'h.local', ['AAAA', 'A']).missing, []);
-    assert.deepEqual(planFromCache(cache, 'wlan0', 'h.local', ['A']).missing, ['A'], 'per interface');
+    assert.deepEqual(cache.plan('eth0', 'h.local', ['AAAA', 'A']).missing, []);
+    assert.deepEqual(cache.plan('wlan0', 'h.local', ['A']).missing, ['A'], 'per interface');
     now += 61_000;
-    assert.deepEqual(planFromCache(cache, 'eth0', 'h.local', ['AAAA', 'A']).missing, ['A'], 'the mark expired');
+    assert.deepEqual(cache.plan('eth0', 'h.local', ['AAAA', 'A']).missing, ['A'], 'the mark expired');
     cache.markAbsent('eth0', 'h.local', 'A', 60);
     cache.add('eth0', 'h.local', { address: A('192.0.2.7'), name: 'h.local', type: 'A', ttl: 100 });
     assert.equal(cache.absent('eth0', 'h.local', 'A'), false, 'a record of the type clears the mark');
@@ -268,7 +267,7 @@ describe('the negative cache: interfaces that stayed silent (RFC 6762 §7.1 styl
     { name: 'ended for A, AAAA cached', silent: [], ended: ['A'], cached: ['AAAA'], missing: ['A'], silentTypes: [], silenceEnded: true },
   ];
   for (const c of cases) {
-    test(`planFromCache: ${c.name}`, () => {
+    test(`MdnsCache.plan: ${c.name}`, () => {
       let now = 1_000_000;
       const cache = new MdnsCache({ now: () => now, silence: 1000 });
       if (c.ended.length > 0) cache.markSilent('eth0', 'h.local', c.ended);
@@ -277,7 +276,7 @@ describe('the negative cache: interfaces that stayed silent (RFC 6762 §7.1 styl
       for (const type of c.cached) {
         cache.add('eth0', 'h.local', { address: A(type === 'A' ? '192.0.2.1' : 'fe80::1%eth0'), name: 'h.local', type, ttl: 10 });
       }
-      const plan = planFromCache(cache, 'eth0', 'h.local', ['AAAA', 'A']);
+      const plan = cache.plan('eth0', 'h.local', ['AAAA', 'A']);
       assert.deepEqual(plan.missing, c.missing);
       assert.deepEqual(plan.silent, c.silentTypes);
       assert.equal(plan.silenceEnded, c.silenceEnded);

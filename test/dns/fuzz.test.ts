@@ -180,13 +180,16 @@ describe('mDNS parsers under arbitrary input (fast-check, fixed seed)', () => {
   test('readName on arbitrary bytes at any offset returns labels or throws an Error (never loops)', () => {
     fc.assert(
       fc.property(anyInput, fc.nat(), (b, at) => {
+        let r: ReturnType<typeof readName>;
         try {
-          const r = readName(b, b.length === 0 ? 0 : at % b.length);
-          assert.ok(r.end <= b.length);
-          assert.ok(r.labels.length <= 128);
+          r = readName(b, b.length === 0 ? 0 : at % b.length);
         } catch (error) {
           assert.ok(error instanceof Error);
+          return;
         }
+        // outside the try: an AssertionError is an Error too, and the catch would swallow it
+        assert.ok(r.end <= b.length);
+        assert.ok(r.labels.length <= 128);
       }),
       params,
     );

@@ -7,10 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labTest } from '../../src/testing/index.js';
-import { startResponder } from './fixtures/peers.js';
+import { startResponder, unique } from './fixtures/peers.js';
 
 const fixture = (name: string): URL => new URL(`./fixtures/${name}`, import.meta.url);
-const unique = (label: string): string => `${label}-${process.pid.toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 describe('mDNS resolver under hostile neighbours', { concurrency: true }, () => {
   labTest(

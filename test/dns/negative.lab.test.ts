@@ -4,10 +4,9 @@
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { labTest } from '../../src/testing/index.js';
-import { namesBetween, startResponder, type Responder } from './fixtures/peers.js';
+import { namesBetween, startResponder, unique, type Responder } from './fixtures/peers.js';
 
 const fixture = (name: string): URL => new URL(`./fixtures/${name}`, import.meta.url);
-const unique = (label: string): string => `${label}-${process.pid.toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 describe('mDNS negative cache (interfaces that stay silent)', () => {
   labTest(

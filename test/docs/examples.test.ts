@@ -3,7 +3,7 @@
 // world (world.ts: a lab namespace with the interfaces and devices the docs name), every example
 // runs and every value or error code it claims in a comment is checked. Shell examples run the
 // fe80 CLI there. A new example in any document is picked up by the next run.
-import { describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -40,9 +40,13 @@ function sourcePaths(): Record<string, string[]> {
   return paths;
 }
 
-/** A directory where `fe80` and its subpaths are this repository's sources and other packages resolve from its node_modules. */
-function workspace(dom: boolean): string {
+/**
+ * A directory where `fe80` and its subpaths are this repository's sources and other packages
+ * resolve from its node_modules; removed when `t` ends.
+ */
+function workspace(t: TestContext, dom: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), 'fe80-examples-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
   writeFileSync(join(dir, 'globals.d.ts'), GLOBALS);
@@ -91,24 +95,20 @@ describe('the examples are found and each one is accounted for', () => {
   });
 
   for (const dom of [false, true]) {
-    test(`every TypeScript example compiles as written (strict, nodenext, ${dom ? 'with' : 'without'} the DOM lib)`, { timeout: 300_000 }, async () => {
-      const dir = workspace(dom);
-      try {
-        const ts = examples.filter((b) => b.language === 'ts' && b.mode !== 'skip');
-        for (const b of ts) writeFileSync(join(dir, fileName(b)), asModule(b.code));
-        const result = await run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir, maxBuffer: 16 << 20 }).then(
-          () => '',
-          (e: { stdout: string }) => e.stdout,
-        );
-        // report at the document's line
-        const located = result.replace(/^(\S+?)_L(\d+)\.ts\((\d+),\d+\)/gm, (_m, name: string, fence: string, line: string) => {
-          const b = ts.find((x) => fileName(x) === `${name}_L${fence}.ts`);
-          return `${b?.file ?? name}:${Number(fence) + Number(line)}`;
-        });
-        assert.equal(located, '');
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+    test(`every TypeScript example compiles as written (strict, nodenext, ${dom ? 'with' : 'without'} the DOM lib)`, { timeout: 300_000 }, async (t) => {
+      const dir = workspace(t, dom);
+      const ts = examples.filter((b) => b.language === 'ts' && b.mode !== 'skip');
+      for (const b of ts) writeFileSync(join(dir, fileName(b)), asModule(b.code));
+      const result = await run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir, maxBuffer: 16 << 20 }).then(
+        () => '',
+        (e: { stdout: string }) => e.stdout,
+      );
+      // report at the document's line
+      const located = result.replace(/^(\S+?)_L(\d+)\.ts\((\d+),\d+\)/gm, (_m, name: string, fence: string, line: string) => {
+        const b = ts.find((x) => fileName(x) === `${name}_L${fence}.ts`);
+        return `${b?.file ?? name}:${Number(fence) + Number(line)}`;
+      });
+      assert.equal(located, '');
     });
   }
 });
@@ -117,52 +117,48 @@ labTest(
   'every documentation example runs in the docs world, and what it claims is true',
   async (lab, t) => {
     const world = await buildWorld(lab);
-    const dir = workspace(false);
-    try {
-      writeFileSync(join(dir, 'ca.pem'), world.ca);
-      copyFileSync(join(world.dir, 'key.pem'), join(dir, 'key.pem'));
-      writeFileSync(join(dir, 'runtime.ts'), `export * from ${JSON.stringify(join(repo, 'test/docs/runtime.ts'))};\n`);
-      const bin = join(dir, 'bin');
-      mkdirSync(bin);
-      writeFileSync(join(bin, 'fe80'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} --import ${JSON.stringify(tsx)} ${JSON.stringify(join(repo, 'src/cli/main.ts'))} "$@"\n`);
-      chmodSync(join(bin, 'fe80'), 0o755);
-      // `fe80 open` starts the desktop's browser: here a stand-in that does nothing
-      writeFileSync(join(bin, 'xdg-open'), '#!/bin/sh\nexit 0\n');
-      chmodSync(join(bin, 'xdg-open'), 0o755);
-      const env = [`FE80_DOC_CA=${join(world.dir, 'ca.pem')}`, `TSX_TSCONFIG_PATH=${join(dir, 'tsconfig.json')}`, `PATH=${bin}:${process.env.PATH ?? ''}`, `HOME=${dir}`];
-      const failures: string[] = [];
-      let ran = 0;
+    t.after(() => world.close());
+    const dir = workspace(t, false);
+    writeFileSync(join(dir, 'ca.pem'), world.ca);
+    copyFileSync(join(world.dir, 'key.pem'), join(dir, 'key.pem'));
+    writeFileSync(join(dir, 'runtime.ts'), `export * from ${JSON.stringify(join(repo, 'test/docs/runtime.ts'))};\n`);
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'fe80'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} --import ${JSON.stringify(tsx)} ${JSON.stringify(join(repo, 'src/cli/main.ts'))} "$@"\n`);
+    chmodSync(join(bin, 'fe80'), 0o755);
+    // `fe80 open` starts the desktop's browser: here a stand-in that does nothing
+    writeFileSync(join(bin, 'xdg-open'), '#!/bin/sh\nexit 0\n');
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const env = [`FE80_DOC_CA=${join(dir, 'ca.pem')}`, `TSX_TSCONFIG_PATH=${join(dir, 'tsconfig.json')}`, `PATH=${bin}:${process.env.PATH ?? ''}`, `HOME=${dir}`];
+    const failures: string[] = [];
+    let ran = 0;
 
-      await t.test('TypeScript examples', async () => {
-        for (const b of examples.filter((x) => x.language === 'ts' && x.mode === 'run')) {
-          const file = join(dir, fileName(b));
-          // the side-effect import is never elided, even when no check uses __doc
-          writeFileSync(file, `import './runtime.ts';\nimport { __doc } from './runtime.ts';\n${instrument(b).code}\n`);
-          const r = await world.client.exec('env', [...env, process.execPath, '--import', tsx, join(repo, 'test/docs/run-example.ts'), file], { timeout: 60_000 });
+    await t.test('TypeScript examples', async () => {
+      for (const b of examples.filter((x) => x.language === 'ts' && x.mode === 'run')) {
+        const file = join(dir, fileName(b));
+        // the side-effect import is never elided, even when no check uses __doc
+        writeFileSync(file, `import './runtime.ts';\nimport { __doc } from './runtime.ts';\n${instrument(b).code}\n`);
+        const r = await world.client.exec('env', [...env, process.execPath, '--import', tsx, join(repo, 'test/docs/run-example.ts'), file], { timeout: 60_000 });
+        ran++;
+        if (r.code !== 0) failures.push(`${b.file}:${b.line} (exit ${r.code}):\n${(r.stderr || r.stdout).trim().split('\n').filter((l) => !/^\s+at /.test(l)).slice(0, 8).join('\n')}`);
+      }
+    });
+
+    await t.test('shell examples', async () => {
+      for (const b of examples.filter((x) => x.language === 'sh' && x.mode === 'run')) {
+        for (const command of shellCommands(b)) {
+          // a server runs until it is stopped: three seconds without an error is its success
+          const server = /^fe80 (listen|gateway|open)\b/.test(command);
+          const line = server ? `timeout --preserve-status -s INT 3 ${command}` : command;
+          const r = await world.client.exec('env', [...env, 'bash', '-c', `cd ${JSON.stringify(dir)} && ${line}`], { timeout: 60_000, input: '' });
           ran++;
-          if (r.code !== 0) failures.push(`${b.file}:${b.line} (exit ${r.code}):\n${(r.stderr || r.stdout).trim().split('\n').filter((l) => !/^\s+at /.test(l)).slice(0, 8).join('\n')}`);
+          const ok = r.code === 0 || (server && r.code === 130 && !/^fe80 \w+: /m.test(r.stderr));
+          if (!ok) failures.push(`${b.file}:${b.line}: \`${command}\` exited ${r.code}: ${r.stderr.trim().slice(0, 600)}`);
         }
-      });
-
-      await t.test('shell examples', async () => {
-        for (const b of examples.filter((x) => x.language === 'sh' && x.mode === 'run')) {
-          for (const command of shellCommands(b)) {
-            // a server runs until it is stopped: three seconds without an error is its success
-            const server = /^fe80 (listen|gateway|open)\b/.test(command);
-            const line = server ? `timeout --preserve-status -s INT 3 ${command}` : command;
-            const r = await world.client.exec('env', [...env, 'bash', '-c', `cd ${JSON.stringify(dir)} && ${line}`], { timeout: 60_000, input: '' });
-            ran++;
-            const ok = r.code === 0 || (server && r.code === 130 && !/^fe80 \w+: /m.test(r.stderr));
-            if (!ok) failures.push(`${b.file}:${b.line}: \`${command}\` exited ${r.code}: ${r.stderr.trim().slice(0, 600)}`);
-          }
-        }
-      });
-      assert.deepEqual(failures, []);
-      assert.ok(ran >= 40, `only ${ran} examples ran`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-      await world.close();
-    }
+      }
+    });
+    assert.deepEqual(failures, []);
+    assert.ok(ran >= 40, `only ${ran} examples ran`);
   },
   { timeout: 900_000, prefix: 'dx' },
 );

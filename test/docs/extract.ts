@@ -36,9 +36,6 @@ export interface Block {
   reason: string | undefined;
 }
 
-/** Documents whose blocks are not examples, with the reason (none today). */
-export const NOT_EXAMPLES: Record<string, string> = {};
-
 function languageOf(info: string): Language {
   const word = info.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
   if (['ts', 'typescript', 'js', 'javascript', 'mjs', 'mts'].includes(word)) return 'ts';
@@ -77,10 +74,6 @@ export function blocks(file: string, text = readFileSync(join(repo, file), 'utf8
       mode = annotation[1] as Mode;
       reason = annotation[2] ?? '';
     }
-    if (Object.hasOwn(NOT_EXAMPLES, file) && language !== 'text') {
-      mode = 'skip';
-      reason = NOT_EXAMPLES[file];
-    }
     out.push({ file, line: i + 1, language, code: body.join('\n'), mode, reason });
     i = j;
   }
@@ -91,50 +84,36 @@ export function allBlocks(): Block[] {
   return documents().flatMap((f) => blocks(f));
 }
 
-/** The code of a line and its trailing // comment, found outside strings and template literals. */
-export function splitComment(line: string): { code: string; comment: string | undefined } {
+/**
+ * One pass over a line, strings and template literals skipped: its code and trailing // comment,
+ * how much deeper the brackets are at the end of the code than at its start, and whether the
+ * code is balanced on its own (never below its starting depth, back to it, no string left open).
+ */
+function scan(line: string): { code: string; comment: string | undefined; nesting: number; balanced: boolean } {
+  let depth = 0;
+  let lowest = 0;
   let quote: string | undefined;
+  let end = line.length;
   for (let i = 0; i < line.length; i++) {
     const c = line[i] as string;
     if (quote !== undefined) {
       if (c === '\\') i++;
       else if (c === quote) quote = undefined;
     } else if (c === "'" || c === '"' || c === '`') quote = c;
-    else if (c === '/' && line[i + 1] === '/') return { code: line.slice(0, i), comment: line.slice(i + 2).trim() };
+    else if (c === '/' && line[i + 1] === '/') {
+      end = i;
+      break;
+    } else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) lowest = Math.min(lowest, --depth);
   }
-  return { code: line, comment: undefined };
+  const comment = end === line.length ? undefined : line.slice(end + 2).trim();
+  return { code: line.slice(0, end), comment, nesting: depth, balanced: depth === 0 && lowest === 0 && quote === undefined };
 }
 
-/** How much deeper the brackets are at the end of `code` than at its start. */
-function nesting(code: string): number {
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < code.length; i++) {
-    const c = code[i] as string;
-    if (quote !== undefined) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === "'" || c === '"' || c === '`') quote = c;
-    else if ('([{'.includes(c)) depth++;
-    else if (')]}'.includes(c)) depth--;
-  }
-  return depth;
-}
-
-function balanced(code: string): boolean {
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < code.length; i++) {
-    const c = code[i] as string;
-    if (quote !== undefined) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === "'" || c === '"' || c === '`') quote = c;
-    else if ('([{'.includes(c)) depth++;
-    else if (')]}'.includes(c)) depth--;
-    if (depth < 0) return false;
-  }
-  return depth === 0 && quote === undefined;
+/** The code of a line and its trailing // comment, found outside strings and template literals. */
+export function splitComment(line: string): { code: string; comment: string | undefined } {
+  const { code, comment } = scan(line);
+  return { code, comment };
 }
 
 const LITERAL = /^('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null|undefined)(?=$|[\s:,;)])/;
@@ -157,11 +136,11 @@ export function instrument(block: Block): { code: string; checks: Check[] } {
   let depth = 0; // only top-level statements are checked: a callback's lines may never run
   const lines = block.code.split('\n').map((text, k) => {
     const line = block.line + 1 + k;
-    const { code, comment } = splitComment(text);
+    const { code, comment, nesting, balanced } = scan(text);
     const statement = code.trim();
     const top = depth === 0;
-    depth += nesting(code);
-    if (!top || comment === undefined || !statement.endsWith(';') || !balanced(statement)) return text;
+    depth += nesting;
+    if (!top || comment === undefined || !statement.endsWith(';') || !balanced) return text;
     const error = /^(ERR_[A-Z_]+)\b/.exec(comment);
     if (error !== null) {
       checks.push({ line, kind: 'throws', expected: error[1] as string });

@@ -5,7 +5,7 @@
 // with WebSocket, TLS 443, TCP 9100, UDP echo 9999) and answers mDNS as printer.local
 // (avahi-daemon), so the name is on three links. The client's own addresses are fe80::10, fe80::11 and fe80::12.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,9 +22,9 @@ export interface World {
 }
 
 const LINKS = [
-  { name: 'eth0', index: 2, client: 'fe80::10', extra: [] as string[], mdns: true },
-  { name: 'eth1', index: 3, client: 'fe80::11', extra: ['fe80::aecc:8eff:fee2:65de'], mdns: true },
-  { name: 'wlan0', index: 4, client: 'fe80::12', extra: [] as string[], mdns: true },
+  { name: 'eth0', index: 2, client: 'fe80::10', extra: [] as string[] },
+  { name: 'eth1', index: 3, client: 'fe80::11', extra: ['fe80::aecc:8eff:fee2:65de'] },
+  { name: 'wlan0', index: 4, client: 'fe80::12', extra: [] as string[] },
 ];
 
 export async function buildWorld(lab: Lab): Promise<World> {
@@ -48,14 +48,13 @@ export async function buildWorld(lab: Lab): Promise<World> {
     }
     const peer = device.spawnNode(new URL('./fixtures/peer.ts', import.meta.url), [join(dir, 'cert.pem'), join(dir, 'key.pem')]);
     await readyLine(peer, `device on ${link.name}`, 30_000);
-    if (link.mdns) await startAvahi(device, { hostName: 'printer', interfaces: ['lan0'] });
+    await startAvahi(device, { hostName: 'printer', interfaces: ['lan0'] });
   }
   // until the links carry traffic
   for (const link of LINKS) {
-    for (let i = 0; i < 100; i++) {
-      if ((await client.exec('ping', ['-6', '-c1', '-W1', `fe80::1%${link.name}`])).code === 0) break;
-    }
+    let up = false;
+    for (let i = 0; i < 100 && !up; i++) up = (await client.exec('ping', ['-6', '-c1', '-W1', `fe80::1%${link.name}`])).code === 0;
+    if (!up) throw new Error(`the docs world's ${link.name} never carried a ping to fe80::1`);
   }
-  await writeFile(join(dir, 'ca.pem'), ca);
   return { client, ca, dir, close: () => rm(dir, { recursive: true, force: true }) };
 }

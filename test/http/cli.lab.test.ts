@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labTest } from '../../src/testing/index.js';
 import type { ExecResult, Namespace } from '../../src/testing/index.js';
-import { readyLine } from '../net/fixtures/util.js';
+import { clientServer, readyLine } from '../net/fixtures/util.js';
 import { selfSigned } from './tls-cert.js';
 
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url);
@@ -42,12 +42,8 @@ async function runBoth(client: Namespace, row: Row, fill: (tool: 'curl' | 'fe80'
 labTest(
   'fe80 fetch: curl\'s options, outputs and exit codes, with curl as the oracle',
   async (lab, t) => {
-    const client = await lab.namespace('client');
-    const server = await lab.namespace('server');
-    const link = await lab.link(client, server);
-    const IF = link.a.name;
-    // a neighbour that answers nothing: connects to it hang (for --connect-timeout)
-    await client.exec('ip', ['neigh', 'add', 'fe80::99', 'lladdr', '02:00:00:00:00:99', 'dev', IF, 'nud', 'permanent']);
+    // fe80::99 answers nothing: connects to it hang (for --connect-timeout)
+    const { client, server, IF } = await clientServer(lab);
     const dir = await mkdtemp(join(tmpdir(), 'fe80-curl-'));
     try {
       const cert = await selfSigned('fe80::2');

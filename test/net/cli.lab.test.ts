@@ -1,6 +1,6 @@
 // `fe80 connect` and `fe80 listen` over a link, each spawned inside its own namespace.
 import assert from 'node:assert/strict';
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labTest } from '../../src/testing/index.js';
 import type { Namespace } from '../../src/testing/index.js';
-import { threeLinks } from './fixtures/util.js';
+import { clientServer, threeLinks } from './fixtures/util.js';
+import { selfSigned } from '../http/tls-cert.js';
 
 const tsx = import.meta.resolve('tsx');
 const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
@@ -63,6 +64,20 @@ async function withBigFile(fn: (dir: string, big: string) => Promise<void>): Pro
     const big = join(dir, 'big.bin');
     writeFileSync(big, randomBytes(5 << 20));
     await fn(dir, big);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `fn` with key.pem and cert.pem (self-signed, IP SAN fe80::2) in a temp dir; removes the dir afterwards. */
+async function withCertFiles(fn: (files: { key: string; cert: string }) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'fe80-cli-tls-'));
+  try {
+    const { key, cert } = await selfSigned('fe80::2');
+    const files = { key: join(dir, 'key.pem'), cert: join(dir, 'cert.pem') };
+    writeFileSync(files.key, key);
+    writeFileSync(files.cert, cert);
+    await fn(files);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -155,13 +170,8 @@ labTest(
         await listenDone;
       }));
 
-    await t.test('connect --tls to openssl s_server (a TLS peer fe80 did not write)', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'fe80-cli-tls-'));
-      try {
-        const key = join(dir, 'key.pem');
-        const cert = join(dir, 'cert.pem');
-        execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-          '-subj', '/CN=fe80 cli test', '-addext', 'subjectAltName=IP:fe80::2', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    await t.test('connect --tls to openssl s_server (a TLS peer fe80 did not write)', () =>
+      withCertFiles(async ({ key, cert }) => {
         // -rev: sends every line back reversed
         const server = p1.spawn('openssl', ['s_server', '-6', '-accept', '8443', '-cert', cert, '-key', key, '-rev', '-naccept', '2', '-quiet']);
         server.on('error', () => {});
@@ -176,12 +186,9 @@ labTest(
         const bad = await topo.client.exec(...cli('connect', '[fe80::2%c1]:8443', '--tls'), { input: '' });
         assert.equal(bad.code, 1, 'self-signed and not trusted');
         assert.match(bad.stderr, /TLS handshake.*self[- ]signed.*\[ERR_CONNECT\]/i);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
+      }));
 
-    await t.test('errors: missing zone lists candidates (exit 1), usage (exit 2)', async () => {
+    await t.test('errors: missing zone lists candidates, usage (exit 1, as nc)', async () => {
       const missing = await topo.client.exec(...cli('connect', '[fe80::2]:7001'), { input: '' });
       assert.equal(missing.code, 1);
       assert.match(missing.stderr, /ERR_ZONE_REQUIRED/);
@@ -223,12 +230,8 @@ interface NcRow {
 labTest(
   'CLI: fe80 connect / fe80 listen with OpenBSD nc as the oracle',
   async (lab, t) => {
-    const client = await lab.namespace('client');
-    const server = await lab.namespace('server');
-    const link = await lab.link(client, server);
-    const IF = link.a.name;
+    const { client, server, link, IF } = await clientServer(lab); // fe80::99 on IF answers nothing
     const H = `fe80::2%${IF}`;
-    await client.exec('ip', ['neigh', 'add', 'fe80::99', 'lladdr', '02:00:00:00:00:99', 'dev', IF, 'nud', 'permanent']);
     // peers nc and fe80 both talk to, written by neither: echo, a greeting, silence, UDP echo
     server.spawn('socat', ['TCP6-LISTEN:7000,fork,reuseaddr', 'EXEC:cat']);
     server.spawn('socat', ['TCP6-LISTEN:7001,fork,reuseaddr', 'SYSTEM:echo hello']);
@@ -388,13 +391,8 @@ labTest(
       await dup.setUp('a', false);
     });
 
-    await t.test('listen --tls, checked with openssl s_client', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'fe80-cli-tls-'));
-      try {
-        const key = join(dir, 'key.pem');
-        const cert = join(dir, 'cert.pem');
-        execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-          '-subj', '/CN=fe80 cli test', '-addext', 'subjectAltName=IP:fe80::2', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    await t.test('listen --tls, checked with openssl s_client', () =>
+      withCertFiles(async ({ key, cert }) => {
         const listener = server.spawn(...cli('listen', '-v', '--tls', '--cert', cert, '--key', key, `[fe80::2%${link.b.name}]:8443`), { stdio: ['pipe', 'pipe', 'pipe'] });
         let out = '';
         listener.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -416,10 +414,7 @@ labTest(
         const [badCode, badErr] = await badDone;
         assert.equal(badCode, 1, badErr);
         assert.match(badErr, /fe80 listen: \[fe80::1%/);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
+      }));
   },
   { timeout: 600_000, prefix: 'nc' },
 );

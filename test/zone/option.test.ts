@@ -88,6 +88,14 @@ describe("'auto' and the neighbour table", () => {
     assert.deepEqual(order(hit('lo')), ['fa:auto', 'fb:auto', 'fc:auto']);
     assert.deepEqual(order(false), ['fa:auto', 'fb:auto', 'fc:auto']);
   });
+  test('asked again: the same order, each time in an array of its own; one link listed twice is one link', () => {
+    const mine = resolveZones(A('fe80::9'), { registry: three, zone: 'auto', neighbours: hit('fc') });
+    mine.reverse();
+    assert.deepEqual(order(hit('fc')), ['fc:neighbour', 'fa:auto', 'fb:auto']);
+    assert.deepEqual(order(hit('fc', 'fc')), ['fc:neighbour', 'fa:auto', 'fb:auto']);
+    assert.deepEqual(order(hit('fa')), ['fa:neighbour', 'fb:auto', 'fc:auto']);
+    assert.deepEqual(order(hit()), ['fa:auto', 'fb:auto', 'fc:auto']);
+  });
   test('a written zone and lists are never reordered', () => {
     assert.deepEqual(resolveZones(A('fe80::9'), { registry: three, zone: ['fb', 'fa'], neighbours: hit('fa') }).map((c) => c.interface?.name), ['fb', 'fa']);
   });

@@ -125,15 +125,18 @@ class LiveTable {
   }
 }
 
+const OPTIONS = {
+  timeout: { type: 'string', value: 'S', description: 'stop after S seconds (default 3)' },
+  watch: { type: 'boolean', short: 'w', description: 'keep running and report devices as they come and go' },
+  json: { type: 'boolean', description: 'one JSON object per event (NDJSON)' },
+  source: { type: 'string', short: 's', value: 'LIST', description: 'comma-separated sources to use (default: all)' },
+} as const;
+
 const command: Command = {
   help,
+  options: OPTIONS,
   async run(args, io) {
-    const { values, positionals } = parse(args, {
-      timeout: { type: 'string' },
-      watch: { type: 'boolean', short: 'w' },
-      json: { type: 'boolean' },
-      source: { type: 'string', short: 's' },
-    });
+    const { values, positionals } = parse(args, OPTIONS);
     const options: DiscoverOptions = {};
     if (positionals.length > 0) options.interfaces = positionals.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
     if (values.timeout !== undefined) options.timeout = seconds(values.timeout);

@@ -4,18 +4,20 @@
 import { readFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline/promises';
-import { EXIT, UsageError, parse, readInput, type Command, type Io } from '../command.js';
+import { EXIT, integerArgument, parse, readInput, type Command, type Io } from '../command.js';
+import type { Values as ParsedValues } from '../args.js';
 import { createGateway, discoveredDevices, type Gateway, type GatewayDevice } from '../../gateway/index.js';
 import type { DeviceTlsOptions } from '../../gateway/certificate.js';
 
+// descriptions and value names are for shell completion (the help text below is laid out by hand)
 export const GATEWAY_OPTIONS = {
-  port: { type: 'string' },
-  'no-browser': { type: 'boolean' },
-  insecure: { type: 'boolean', short: 'k' },
-  cacert: { type: 'string' },
-  pin: { type: 'string' },
-  interface: { type: 'string' },
-  'port-per-device': { type: 'boolean' },
+  port: { type: 'string', value: 'N', description: 'gateway port on loopback (default 0: any free port)' },
+  'no-browser': { type: 'boolean', description: 'do not open the browser' },
+  insecure: { type: 'boolean', short: 'k', description: 'accept any certificate of an https device' },
+  cacert: { type: 'string', value: 'FILE', complete: 'file', description: 'verify https devices against the CA certificate(s) in FILE (PEM)' },
+  pin: { type: 'string', value: 'SHA256', description: 'accept exactly the certificate with this SHA-256 fingerprint' },
+  interface: { type: 'string', value: 'IFACE', complete: 'interface', description: 'for a .local name: only the device on IFACE' },
+  'port-per-device': { type: 'boolean', description: 'also give each device a port of its own' },
 } as const;
 
 export const GATEWAY_OPTIONS_HELP = `  --port N               gateway port on loopback (default 0: any free port)
@@ -27,12 +29,10 @@ export const GATEWAY_OPTIONS_HELP = `  --port N               gateway port on lo
                          clients that cannot use *.localhost names (cookies then ignore the port)
       --no-browser       do not open the browser`;
 
-type Values = { [K in keyof typeof GATEWAY_OPTIONS]?: (typeof GATEWAY_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+type Values = ParsedValues<typeof GATEWAY_OPTIONS>;
 
 export function portOption(value: string | undefined): number {
-  if (value === undefined) return 0;
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError(`--port must be 0-65535, got ${JSON.stringify(value)}`);
-  return Number(value);
+  return value === undefined ? 0 : integerArgument('--port', value, 0, 65535);
 }
 
 export async function tlsOptions(values: Values): Promise<DeviceTlsOptions> {
@@ -138,10 +138,13 @@ ${GATEWAY_OPTIONS_HELP}
 Exit status: 0 stopped with Ctrl-C, 1 a device could not be opened, 2 usage error.
 `;
 
+const OPTIONS = { ...GATEWAY_OPTIONS, 'no-discover': { type: 'boolean', description: 'list only the TARGETs, not the devices discover finds' } } as const;
+
 const command: Command = {
   help,
+  options: OPTIONS,
   async run(args, io) {
-    const { values, positionals } = parse(args, { ...GATEWAY_OPTIONS, 'no-discover': { type: 'boolean' } });
+    const { values, positionals } = parse(args, OPTIONS);
     const gateway = await createGateway({
       port: portOption(values.port),
       tls: await tlsOptions(values),

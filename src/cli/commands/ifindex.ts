@@ -1,9 +1,7 @@
 // `fe80 ifindex NAME...`: the index of each interface name, one per line (as if_nametoindex(3)).
 // By name only, so `fe80 ifindex 2` looks for an interface named "2".
-import { defineCommand, EXIT, parse, UsageError, writeLine, type Io } from '../command.js';
-import { Fe80Error } from '../../errors.js';
+import { defineCommand, eachArgument, parse, UsageError, writeLine, type Io } from '../command.js';
 import { registry } from '../../iface/index.js';
-import { cliMessage } from '../messages.js';
 
 const command = defineCommand({
   name: 'ifindex',
@@ -29,15 +27,5 @@ export default command;
 async function run(args: string[], io: Io): Promise<number> {
   const { positionals } = parse(args, {});
   if (positionals.length === 0) throw new UsageError('expected at least one interface name');
-  let code: number = EXIT.OK;
-  for (const name of positionals) {
-    try {
-      await writeLine(io.stdout, String(registry.nameToIndex(name)));
-    } catch (error) {
-      if (!(error instanceof Fe80Error)) throw error;
-      await writeLine(io.stderr, `fe80 ifindex: ${cliMessage(error, { command: 'ifindex' })} [${error.code}]`);
-      code = EXIT.FAIL;
-    }
-  }
-  return code;
+  return eachArgument('ifindex', positionals, io, (name) => writeLine(io.stdout, String(registry.nameToIndex(name))));
 }

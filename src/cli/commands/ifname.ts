@@ -1,8 +1,7 @@
 // `fe80 ifname INDEX...`: the name of each interface index, one per line (as if_indextoname(3)).
-import { defineCommand, EXIT, parse, UsageError, writeLine, type Io } from '../command.js';
+import { defineCommand, eachArgument, parse, UsageError, writeLine, type Io } from '../command.js';
 import { Fe80Error, quote } from '../../errors.js';
 import { registry, parseZoneIndex } from '../../iface/index.js';
-import { cliMessage } from '../messages.js';
 
 const command = defineCommand({
   name: 'ifname',
@@ -27,19 +26,11 @@ export default command;
 async function run(args: string[], io: Io): Promise<number> {
   const { positionals } = parse(args, {});
   if (positionals.length === 0) throw new UsageError('expected at least one interface index');
-  let code: number = EXIT.OK;
-  for (const text of positionals) {
-    try {
-      const index = parseZoneIndex(text);
-      if (index === undefined) {
-        throw new Fe80Error('ERR_INVALID_ARGUMENT', `${quote(text)} is not an interface index (a decimal number 1-4294967295)`, { input: text });
-      }
-      await writeLine(io.stdout, registry.indexToName(index));
-    } catch (error) {
-      if (!(error instanceof Fe80Error)) throw error;
-      await writeLine(io.stderr, `fe80 ifname: ${cliMessage(error, { command: 'ifname' })} [${error.code}]`);
-      code = EXIT.FAIL;
+  return eachArgument('ifname', positionals, io, (text) => {
+    const index = parseZoneIndex(text);
+    if (index === undefined) {
+      throw new Fe80Error('ERR_INVALID_ARGUMENT', `${quote(text)} is not an interface index (a decimal number 1-4294967295)`, { input: text });
     }
-  }
-  return code;
+    return writeLine(io.stdout, registry.indexToName(index));
+  });
 }

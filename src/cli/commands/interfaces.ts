@@ -1,10 +1,8 @@
 // `fe80 interfaces [NAME...] [--up] [--candidates] [--json]`: the interfaces with index, state,
 // flags, MAC, MTU and their addresses in the form `connect` and `fetch` take (fe80::1%eth0, no
 // prefix length inside the zoned text), tentative and duplicate (DAD) addresses marked.
-import { defineCommand, EXIT, parse, writeLine, type Io } from '../command.js';
-import { Fe80Error } from '../../errors.js';
+import { defineCommand, eachArgument, parse, writeLine, type Io } from '../command.js';
 import { registry, type InterfaceAddress, type InterfaceInfo } from '../../iface/index.js';
-import { cliMessage } from '../messages.js';
 
 // IFA_F_* (<linux/if_addr.h>), Linux only
 const IFA_F_DADFAILED = 0x08;
@@ -134,23 +132,12 @@ function row(i: InterfaceJson): string[] {
 
 async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, OPTIONS);
-  let code: number = EXIT.OK;
-  let list: InterfaceInfo[];
-  if (positionals.length === 0) {
-    list = registry.list();
-  } else {
-    list = [];
-    for (const name of positionals) {
-      try {
-        const info = registry.resolve(name);
-        if (!list.some((i) => i.name === info.name)) list.push(info);
-      } catch (error) {
-        if (!(error instanceof Fe80Error)) throw error;
-        await writeLine(io.stderr, `fe80 interfaces: ${cliMessage(error, { command: 'interfaces' })} [${error.code}]`);
-        code = EXIT.FAIL;
-      }
-    }
-  }
+  const named: InterfaceInfo[] = [];
+  const code = await eachArgument('interfaces', positionals, io, (name) => {
+    const info = registry.resolve(name);
+    if (!named.some((i) => i.name === info.name)) named.push(info);
+  });
+  let list = positionals.length === 0 ? registry.list() : named;
   const candidates = new Set(registry.candidates().map((i) => i.name));
   if (values.up) list = list.filter((i) => i.up);
   if (values.candidates) list = list.filter((i) => candidates.has(i.name));

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT, UsageError, parse, type Command } from '../command.js';
+import { EXIT, UsageError, integerArgument, parse, type Command } from '../command.js';
 import { Fe80Error } from '../../errors.js';
 import { Lab, deviceLab, labSupport } from '../../testing/index.js';
 
@@ -28,12 +28,6 @@ Options:
 
 Exit status: 0 ok, 1 the lab could not be built (not root, no iproute2, ...), 2 usage error.
 `;
-
-function count(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d{1,3}$/.test(value)) throw new UsageError(`${name} must be a whole number, got ${JSON.stringify(value)}`);
-  return Number(value);
-}
 
 interface State {
   pid: number;
@@ -72,17 +66,23 @@ async function down(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.Writable
   return EXIT.OK;
 }
 
+const OPTIONS = {
+  peers: { type: 'string', value: 'N', description: 'devices (default 2, at most 64)' },
+  links: { type: 'string', value: 'L', description: 'links (default 2, at most N)' },
+  'no-mdns': { type: 'boolean', description: 'no avahi-daemon (devices reachable by address only)' },
+} as const;
+
 const command: Command = {
   help,
+  options: OPTIONS,
   async run(args, io) {
-    const { values, positionals } = parse(args, { peers: { type: 'string' }, links: { type: 'string' }, 'no-mdns': { type: 'boolean' } });
+    const { values, positionals } = parse(args, OPTIONS);
     const [action, ...rest] = positionals;
     if (rest.length > 0 || (action !== 'up' && action !== 'down')) throw new UsageError("expected 'up' or 'down'");
     if (action === 'down') return down(io);
-    const peers = count('--peers', values.peers, 2);
-    const links = count('--links', values.links, Math.min(2, peers));
-    if (peers < 1 || peers > 64) throw new UsageError('--peers must be 1-64');
-    if (links < 1 || links > Math.min(16, peers)) throw new UsageError(`--links must be 1-${Math.min(16, peers)} (at most --peers)`);
+    const peers = values.peers === undefined ? 2 : integerArgument('--peers', values.peers, 1, 64);
+    // at most 16 links, and no more links than devices
+    const links = values.links === undefined ? Math.min(2, peers) : integerArgument('--links', values.links, 1, Math.min(16, peers));
     const support = labSupport();
     if (!support.ok) throw new Fe80Error('ERR_LAB', `cannot build a lab here: ${support.reason}`);
     const mdns = values['no-mdns'] !== true;

@@ -53,6 +53,7 @@ async function deviceTarget(text: string, iface: string | undefined, io: Io): Pr
 
 const command: Command = {
   help,
+  options: GATEWAY_OPTIONS,
   async run(args, io) {
     const { values, positionals } = parse(args, GATEWAY_OPTIONS);
     if (positionals.length !== 1) throw new UsageError('expected exactly one TARGET');

@@ -3,7 +3,7 @@
 // response head before it for -i/-I and in a file for -D.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import zlib from 'node:zlib';
+import { decoderFor, type Decoder } from '../../http/content-coding.js';
 
 /** A write to stdout or the output file failed (curl: 23). */
 export class WriteProblem extends Error {
@@ -22,26 +22,12 @@ export function headText(status: number, statusText: string, headers: readonly [
   return `${head}\r\n`;
 }
 
-function decoder(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined {
-  switch (encoding?.trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return zlib.createGunzip();
-    case 'deflate':
-      return zlib.createInflate();
-    case 'br':
-      return zlib.createBrotliDecompress();
-    default:
-      return undefined;
-  }
-}
-
 /** The body of one response, into `stdout` or the file `path`. */
 export class BodyWriter {
   readonly #stdout: Writable;
   readonly #path: string | undefined;
   #file: WriteStream | undefined;
-  #decode: ReturnType<typeof decoder>;
+  #decode: Decoder | undefined;
   #error: Error | undefined;
   #drainWaiters: (() => void)[] = [];
   #pending = 0;
@@ -71,7 +57,7 @@ export class BodyWriter {
 
   /** `Content-Encoding` of the response, when it is to be decompressed. */
   decompress(encoding: string | undefined): void {
-    const d = decoder(encoding);
+    const d = decoderFor(encoding);
     if (d === undefined) return;
     this.#decode = d;
     d.on('data', (chunk: Buffer) => this.#raw(chunk));

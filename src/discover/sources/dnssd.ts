@@ -38,9 +38,8 @@ export type DnsSdEvent =
 export type DnsSdBrowse = (options: { interfaces: readonly string[]; signal: AbortSignal; registry: InterfaceRegistry }) => AsyncIterable<DnsSdEvent>;
 
 /** The browser used when none is passed (`options.browse`): src/dns's zoned RFC 6763 browser. */
-export const defaultBrowse: DnsSdBrowse | undefined = ({ interfaces, signal, registry }) => browseServices({ interfaces, signal, registry });
+const defaultBrowse: DnsSdBrowse = ({ interfaces, signal, registry }) => browseServices({ interfaces, signal, registry });
 
-const NO_BROWSER = 'no DNS-SD browser was given';
 /** the browser says when a service goes (goodbye, TTL): facts hold until then, at most RFC 6762's 75 min */
 const HOLD = 75 * 60_000;
 const REASONS: Readonly<Record<string, LostReason>> = { goodbye: 'goodbye', expired: 'expired', interface: 'link-down' };
@@ -69,11 +68,11 @@ export function serviceObservation(s: DnsSdService): Observation {
 export const dnssdSource: Source = {
   name: 'dnssd',
   scope: 'global',
-  check(ctx) {
-    return browserOf(ctx) === undefined ? NO_BROWSER : undefined;
+  check() {
+    return undefined; // the browser is always there; a port it cannot bind fails the run
   },
   async run(ctx: SourceContext) {
-    const browse = browserOf(ctx) as DnsSdBrowse;
+    const browse = (ctx.options.browse as DnsSdBrowse | undefined) ?? defaultBrowse;
     const interfaces = ctx.interfaces().map((i) => i.name);
     const links = new Set(interfaces);
     // per link and host: the live services naming it and the addresses they gave, so the host's
@@ -117,7 +116,3 @@ export const dnssdSource: Source = {
     }
   },
 };
-
-function browserOf(ctx: SourceContext): DnsSdBrowse | undefined {
-  return (ctx.options.browse as DnsSdBrowse | undefined) ?? defaultBrowse;
-}

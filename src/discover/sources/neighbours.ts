@@ -5,7 +5,7 @@
 // with one UDP datagram to the discard port (RFC 863), which starts the kernel's own
 // reachability check (DELAY -> PROBE -> REACHABLE or FAILED), so a device that left is noticed.
 import { bindUdp, type UdpSocket } from '../../net/index.js';
-import { KNOWN_STATES, NeighbourTable, readNeighbourTable, type Neighbour } from '../../zone/neighbours.js';
+import { KNOWN_STATES, NeighbourTable, type Neighbour } from '../../zone/neighbours.js';
 import { sleep, type Source, type SourceContext } from '../source.js';
 import { findTool } from '../tool.js';
 
@@ -23,8 +23,7 @@ export const neighbourSource: Source = {
     return undefined;
   },
   async run(ctx: SourceContext) {
-    const read = (ctx.options.readNeighbours as (() => Promise<string>) | undefined) ?? readNeighbourTable;
-    const table = new NeighbourTable({ read, maxAge: 0x7fff_ffff }) // read by this loop only;
+    const table = new NeighbourTable({ maxAge: 0x7fff_ffff }); // read by this loop only
     const poll = ctx.watch ? WATCH_POLL : POLL;
     const ttl = poll * 3 + 1000;
     /** address%link -> last state reported */

@@ -10,6 +10,7 @@ import { Endpoint, ScopedAddress, parseUrl } from '../../addr/index.js';
 import type { InterfaceInfo } from '../../iface/index.js';
 import { bindUdp, type UdpSocket } from '../../net/index.js';
 import { createDispatcher, fetch, type Fe80Dispatcher } from '../../http/index.js';
+import { ipv4Of } from '../../dns/interfaces.js';
 import { isOnLinkOnly } from '../../dns/onlink.js';
 import type { Observation, SsdpObservation } from '../devices.js';
 import { sleep, type Source, type SourceContext } from '../source.js';
@@ -181,7 +182,7 @@ export const ssdpSource: Source = {
         const socket = await bindUdp({ interface: link.name, port: 0 }, { registry: ctx.registry, interfaces: [link.name], signal: ctx.signal });
         sockets.push({ socket, to: `[${SSDP_IPV6_GROUP}%${link.name}]:${SSDP_PORT}` });
       }
-      const v4 = link.addresses.find((a) => a.address.family === 4 && !a.address.isLoopback())?.address;
+      const v4 = ipv4Of(link);
       if (v4 !== undefined) {
         const socket = await bindUdp(`${v4.address}:0`, { registry: ctx.registry, signal: ctx.signal });
         sockets.push({ socket, to: `${SSDP_IPV4_GROUP}:${SSDP_PORT}` });
@@ -194,9 +195,9 @@ export const ssdpSource: Source = {
         if (r === undefined) return ctx.drop();
         if (r.byebye) {
           // the device is leaving (UDA 2.0 §1.2.3): what SSDP said about it goes
-          const gone = /^uuid:[^:]{1,128}/i.exec(r.usn ?? '')?.[0];
+          const gone = udnOf(r.usn);
           if (gone === undefined) return ctx.drop();
-          return ctx.withdraw(link.name, { id: gone.toLowerCase() }, 'goodbye');
+          return ctx.withdraw(link.name, { id: gone }, 'goodbye');
         }
         const loc = zonedLocation(r.location, link.name);
         if (loc === undefined) return ctx.drop();
@@ -205,8 +206,8 @@ export const ssdpSource: Source = {
         if (r.server !== undefined) info.server = r.server;
         const o: Observation = { source: 'ssdp', interface: link.name, ttl: r.maxAge * 1000, addresses: [{ address: source }], ssdp: info };
         // one UDN, one device (UDA 2.0 §1.1.4): its IPv4 and IPv6 answers are one record
-        const udn = /^uuid:[^:]{1,128}/i.exec(r.usn ?? '')?.[0];
-        if (udn !== undefined) o.ids = [udn.toLowerCase()];
+        const udn = udnOf(r.usn);
+        if (udn !== undefined) o.ids = [udn];
         const desc = described.get(loc.url);
         if (desc !== undefined) apply(o, desc, loc.url, link.name);
         ctx.observe(o);
@@ -268,6 +269,11 @@ export const ssdpSource: Source = {
     }
   },
 };
+
+/** The device's UDN (`uuid:...`, lower case) at the start of a USN (UDA 2.0 §1.1.4), if any. */
+function udnOf(usn: string | undefined): string | undefined {
+  return /^uuid:[^:]{1,128}/i.exec(usn ?? '')?.[0].toLowerCase();
+}
 
 function apply(o: Observation, d: Description, location: string, link: string): void {
   const info = o.ssdp as SsdpObservation;
