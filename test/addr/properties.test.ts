@@ -183,8 +183,11 @@ describe('properties', () => {
   });
 });
 
+// 100x the input costs about 100x when parsing is linear and 10,000x when it is quadratic. The
+// bound sits between the two, far from both: on a loaded 2-core machine a linear parser was seen at
+// 357x (garbage collection of 1 MB strings, a neighbour's CPU), so the old 300x bound flaked.
 describe('linear time', () => {
-  /** Nanoseconds per call of f(input), median of 5, with enough calls to be measurable. */
+  /** Nanoseconds per call of f(input), the fastest of 5 (noise only ever adds), with enough calls to be measurable. */
   function perCall(f: (s: string) => unknown, s: string): number {
     const calls = Math.max(1, Math.round(2_000_000 / s.length));
     const times: number[] = [];
@@ -199,7 +202,7 @@ describe('linear time', () => {
       }
       times.push(Number(process.hrtime.bigint() - t) / calls);
     }
-    return times.sort((a, b) => a - b)[2]!;
+    return Math.min(...times);
   }
 
   const shapes: [string, (n: number) => string, (s: string) => unknown][] = [
@@ -216,12 +219,12 @@ describe('linear time', () => {
     ['URL of brackets', (n) => `http://${'['.repeat(n)}`, (s) => parseUrl(s)],
   ];
   for (const [name, make, f] of shapes) {
-    test(`${name}: 1 MB costs < 300x 10 KB`, () => {
+    test(`${name}: 1 MB costs < 1500x 10 KB`, () => {
       const small = make(10_000);
       const big = make(1_000_000);
       perCall(f, small); // warm up
       const ratio = perCall(f, big) / perCall(f, small);
-      assert.ok(ratio < 300, `ratio ${ratio.toFixed(1)} for 100x the size`);
+      assert.ok(ratio < 1500, `ratio ${ratio.toFixed(1)} for 100x the size`);
     });
   }
 });
