@@ -141,8 +141,14 @@ async function main(quick: boolean): Promise<void> {
   const ratioRequest = perRound(result.rps, 'fe80 Dispatcher + undici request', 'undici Agent + undici request');
   // the same comparison in client CPU time per request (baseline / fe80: above 1 = fe80 cheaper)
   const cpuRatio = perRound(result.cpu, 'undici Agent + global fetch', 'fe80 fetch');
-  // issue 8's target: fe80 fetch CPU per request at most 1.05x the better hand-made baseline
-  const cpuBest = median((result.cpu['fe80 fetch'] as number[]).map((x, i) => x / Math.min((result.cpu['undici Agent + global fetch'] as number[])[i]!, (result.cpu['undici Agent + undici fetch'] as number[])[i]!)));
+  // issue 8's target: fe80 fetch CPU per request at most 1.05x the better hand-made baseline.
+  // The better one is the baseline with the lower median over all rounds; fe80 is then compared
+  // with it round by round. (Taking the lower of the two in each round instead picks the luckier
+  // sample of two equal baselines every time: with ~10% noise per round that alone reads ~1.1x.)
+  const baselines = ['undici Agent + global fetch', 'undici Agent + undici fetch'] as const;
+  const better = baselines.reduce((a, b) => (median(result.cpu[b] as number[]) < median(result.cpu[a] as number[]) ? b : a));
+  const cpuVs = Object.fromEntries(baselines.map((b) => [b, perRound(result.cpu, 'fe80 fetch', b)]));
+  const cpuBest = cpuVs[better] as number;
   const cpuPass = cpuBest <= 1.05;
   const cpuRatioRequest = perRound(result.cpu, 'undici Agent + undici request', 'fe80 Dispatcher + undici request');
   const pass = ratio >= 0.95;
@@ -150,6 +156,7 @@ async function main(quick: boolean): Promise<void> {
   console.log(`fe80 Dispatcher / plain Agent under undici request: ${(ratioRequest * 100).toFixed(1)}% req/s, ${(cpuRatioRequest * 100).toFixed(1)}% in CPU time per request`);
   console.log(`plain undici (global fetch) / fe80 fetch in CPU time per request (less sensitive to other load; above 100%: fe80 cheaper): ${(cpuRatio * 100).toFixed(1)}%`);
   console.log(`target: fe80 fetch >= 95% of plain undici (hand-made connector, global fetch): ${(ratio * 100).toFixed(1)}% -> ${pass ? 'PASS' : 'MISS'}`);
+  console.log(`fe80 fetch CPU per request / ${baselines.map((b) => `${b}: ${(cpuVs[b] as number).toFixed(3)}x`).join(', ')}; the better baseline: ${better}`);
   console.log(`target: fe80 fetch CPU per request <= 1.05x the better of global fetch and undici fetch (same connector): ${cpuBest.toFixed(3)}x -> ${cpuPass ? 'PASS' : 'MISS'}`);
   console.log(
     JSON.stringify({
@@ -165,6 +172,7 @@ async function main(quick: boolean): Promise<void> {
       cpuRatioFetch: Math.round(cpuRatio * 1000) / 1000,
       cpuRatioRequest: Math.round(cpuRatioRequest * 1000) / 1000,
       cpuVsBestBaseline: Math.round(cpuBest * 1000) / 1000,
+      betterBaseline: better,
       target: { fetchAtLeast95PercentOfUndici: pass ? 'PASS' : 'MISS', cpuAtMost105OfBest: cpuPass ? 'PASS' : 'MISS' },
     }),
   );

@@ -53,6 +53,7 @@ export interface Fe80ErrorOptions {
 
 const BRAND = Symbol.for('fe80.error.1');
 
+
 export class Fe80Error extends Error {
   // on the prototype (below), not an own field per instance: errors are built on hot paths (a
   // flood of bogus zones) and a class field is a define per object
@@ -62,14 +63,54 @@ export class Fe80Error extends Error {
   declare readonly position: number | undefined;
   declare readonly hint: string | undefined;
   declare readonly advice: Readonly<{ library: string; cli: string }> | undefined;
+  /** a message not built yet (see the `message` accessor below) */
+  #build: (() => string) | undefined;
 
-  constructor(code: Fe80ErrorCode, message: string, options: Fe80ErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  /**
+   * `message` may be a function: it is then called on the first read of `message` (or `stack`),
+   * for errors raised in floods (a bogus zone per request) that are mostly caught and counted,
+   * never read; building "have: eth0, eth1, ..." 10,000 times costs as much as the errors do.
+   */
+  constructor(code: Fe80ErrorCode, message: string | (() => string), options: Fe80ErrorOptions = {}) {
+    const cause = options.cause === undefined ? undefined : { cause: options.cause };
+    if (typeof message === 'string') super(message, cause);
+    else {
+      super(undefined, cause);
+      this.#build = message;
+    }
     this.code = code;
     this.input = options.input;
     this.position = options.position;
     this.hint = options.hint;
     this.advice = options.advice;
+  }
+
+  // A lazy message is built on first read, then kept as an own property (an error given a string
+  // has its own `message` and never reaches this accessor). The stack's first line is formatted
+  // when `stack` is first read, so it shows the built message too.
+  override get message(): string {
+    const build = #build in this ? this.#build : undefined;
+    if (build === undefined) return '';
+    const message = build();
+    Fe80Error.#own(this, message);
+    return message;
+  }
+
+  override set message(message: string) {
+    Fe80Error.#own(this, message);
+  }
+
+  /** Gives `error` its own `message`, as `new Error(message)` would have (writable, not enumerable). */
+  static #own(error: Fe80Error, message: string): void {
+    if (#build in error) error.#build = undefined;
+    Object.defineProperty(error, 'message', { value: message, writable: true, configurable: true, enumerable: false });
+  }
+
+  /** @internal */
+  static editMessage(error: Fe80Error, edit: (message: string) => string): void {
+    const build = error.#build;
+    if (build !== undefined && !Object.hasOwn(error, 'message')) error.#build = () => edit(build());
+    else error.message = edit(error.message);
   }
 
   /** Cross-realm / cross-copy check: two installed copies of fe80 recognise each other's errors. */
@@ -96,6 +137,11 @@ export class Fe80Error extends Error {
 }
 
 Object.defineProperty(Fe80Error.prototype, 'name', { value: 'Fe80Error', writable: true, configurable: true });
+
+/** Rewrites `error.message` with `edit`, keeping a message that was not built yet unbuilt. */
+export function editMessage(error: Fe80Error, edit: (message: string) => string): void {
+  Fe80Error.editMessage(error, edit);
+}
 
 /**
  * The message of `error` for `audience`: for `'cli'`, advice given in library terms

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ERROR_CODES, Fe80Error, Fe80ConnectError, isFe80Error } from '../src/errors.js';
+import { inspect } from 'node:util';
+import { editMessage, ERROR_CODES, Fe80Error, Fe80ConnectError, isFe80Error } from '../src/errors.js';
 
 test('every error code is documented in the README error table', () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -34,4 +35,35 @@ test('instanceof works across copies of the class but subclasses stay precise', 
   assert.ok(isFe80Error(c, 'ERR_CONNECT'));
   assert.ok(!isFe80Error(c, 'ERR_TIMEOUT'));
   assert.ok(!isFe80Error(new Error('x')));
+});
+
+test('a message given as a function is built on first read, once, and reads as any other', () => {
+  let built = 0;
+  const make = (): Fe80Error =>
+    new Fe80Error('ERR_UNKNOWN_INTERFACE', () => {
+      built++;
+      return 'interface "x" not found; have: lo';
+    });
+  const e = make();
+  assert.equal(built, 0, 'nothing built at construction');
+  assert.equal(e.message, 'interface "x" not found; have: lo');
+  assert.equal(e.message, 'interface "x" not found; have: lo');
+  assert.equal(built, 1);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(e, 'message'), { value: e.message, writable: true, enumerable: false, configurable: true }, 'as new Error(message) has it');
+  // the stack's first line is formatted when the stack is first read: it shows the message
+  assert.match(make().stack ?? '', /^Fe80Error: interface "x" not found; have: lo\n {4}at /);
+  assert.match(inspect(make()), /Fe80Error: interface "x" not found; have: lo/);
+  assert.match(String(make()), /^Fe80Error: interface "x" not found/);
+  assert.equal(JSON.parse(JSON.stringify(make())).message, 'interface "x" not found; have: lo');
+  const assigned = make();
+  assigned.message = 'replaced';
+  assert.equal(assigned.message, 'replaced');
+  // edited before it was built: the edit applies to the built text, still lazily
+  const edited = make();
+  const before = built;
+  editMessage(edited, (m) => `fe80::1%x: ${m}`);
+  assert.equal(built, before);
+  assert.equal(edited.message, 'fe80::1%x: interface "x" not found; have: lo');
+  editMessage(edited, (m) => `${m}!`);
+  assert.equal(edited.message, 'fe80::1%x: interface "x" not found; have: lo!');
 });

@@ -298,23 +298,12 @@ export class InterfaceRegistry {
   }
 
   #unknown(zone: string | number, mode: Mode): never {
-    const byIndex = typeof zone === 'number' || mode === 'index';
     this.#ensureFresh(); // only matters for zone 0 on a cold cache, which skips the read above
-    const have = `have: ${byIndex ? this.#have().indexes : this.#have().names}`;
     const input = String(zone);
-    let message: string;
-    if (zone === 0 && mode === 'index') {
-      message = `no interface has index 0 (it means "no zone", RFC 4007 §6; ifindexes start at 1); ${have}`;
-    } else if (zone === 0 || (mode === 'zone' && parseZoneIndex(input) === 0)) {
-      message = `zone ${quote(input)} means "no zone" (the default zone, RFC 4007 §6) and names no interface; ${have}`;
-    } else if (byIndex) {
-      message = `no interface has index ${input}; ${have}`;
-    } else if (mode === 'zone' && parseZoneIndex(input) !== undefined) {
-      message = `interface ${quote(input)} not found (no interface has that name or index ${parseZoneIndex(input)}); ${have}`;
-    } else {
-      message = `interface ${quote(input)} not found; ${have}`;
-    }
-    const hint = byIndex ? undefined : this.#hintFor(input);
+    const hint = typeof zone === 'number' || mode === 'index' ? undefined : this.#hintFor(input);
+    // the message is built when read, from the table of now (a flood of misses builds none)
+    const have = this.#have();
+    const message = (): string => unknownMessage(zone, input, mode, have);
     throw new Fe80Error('ERR_UNKNOWN_INTERFACE', message, hint === undefined ? { input } : { input, hint });
   }
 
@@ -341,6 +330,20 @@ export class InterfaceRegistry {
     const name = this.#have().lower.get(zone.toLowerCase());
     return name === undefined ? undefined : `did you mean ${quote(name)}? (names are case-sensitive)`;
   }
+}
+
+function unknownMessage(zone: string | number, input: string, mode: Mode, lists: { names: string; indexes: string }): string {
+  const byIndex = typeof zone === 'number' || mode === 'index';
+  const have = `have: ${byIndex ? lists.indexes : lists.names}`;
+  if (zone === 0 && mode === 'index') return `no interface has index 0 (it means "no zone", RFC 4007 §6; ifindexes start at 1); ${have}`;
+  if (zone === 0 || (mode === 'zone' && parseZoneIndex(input) === 0)) {
+    return `zone ${quote(input)} means "no zone" (the default zone, RFC 4007 §6) and names no interface; ${have}`;
+  }
+  if (byIndex) return `no interface has index ${input}; ${have}`;
+  if (mode === 'zone' && parseZoneIndex(input) !== undefined) {
+    return `interface ${quote(input)} not found (no interface has that name or index ${parseZoneIndex(input)}); ${have}`;
+  }
+  return `interface ${quote(input)} not found; ${have}`;
 }
 
 function cpuMs(): number {

@@ -2,7 +2,7 @@
 // link-local address. A cached "down" or "no address" is re-read (rate-limited by the registry)
 // before it is reported, so an interface that just recovered works at once.
 import type { ScopedAddress } from '../addr/index.js';
-import { escaped, Fe80Error, isFe80Error, quote } from '../errors.js';
+import { editMessage, escaped, Fe80Error, isFe80Error, quote } from '../errors.js';
 import type { InterfaceInfo, InterfaceRegistry } from '../iface/index.js';
 import type { InterfaceSelector } from './option.js';
 
@@ -20,9 +20,8 @@ function lookup(reg: InterfaceRegistry, zone: InterfaceSelector, address: Scoped
       // the registry's fresh error, told which address it was for: decorated in place rather than
       // wrapped (an error per bogus zone is the cost of a flood; two would double it)
       const hint = error.hint ?? address.hint;
-      const e = error as { message: string; hint: string | undefined };
-      e.message = `${address.address}%${escaped(String(zone))}: ${error.message}${hint === undefined ? '' : ` (${hint})`}`;
-      e.hint = hint;
+      editMessage(error, (message) => `${address.address}%${escaped(String(zone))}: ${message}${hint === undefined ? '' : ` (${hint})`}`);
+      (error as { hint: string | undefined }).hint = hint;
     }
     throw error;
   }

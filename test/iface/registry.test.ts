@@ -265,6 +265,20 @@ describe('errors', () => {
     assert.throws(() => registry.resolve('42'), /no interface has that name or index 42/);
   });
 
+  test('the message, built when first read, lists the interfaces of when it was thrown', () => {
+    const { backend, registry } = setup();
+    let error: unknown;
+    try {
+      registry.resolve('eht0');
+    } catch (e) {
+      error = e;
+    }
+    backend.table = [nic('lo', 1, { loopback: true }), nic('eth9', 9)];
+    registry.refresh();
+    assert.ok(error instanceof Fe80Error);
+    assert.equal(error.message, 'interface "eht0" not found; have: lo, eth0, wlan0, nov6, down0, 01');
+  });
+
   test('hints: URL-encoded %25 left in, wrong case', () => {
     assert.throws(() => registry.resolve('25eth0'), { hint: 'looks URL-encoded ("%25" is an escaped "%"): did you mean zone "eth0"?' });
     assert.throws(() => registry.resolve('Eth0'), { hint: 'did you mean "eth0"? (names are case-sensitive)' });
