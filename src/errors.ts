@@ -49,6 +49,8 @@ export interface Fe80ErrorOptions {
    * `library` wording, `messageFor(error, 'cli')` gives the message with the `cli` one.
    */
   advice?: Readonly<{ library: string; cli: string }> | undefined;
+  /** ERR_ZONE_REQUIRED: the interfaces that could carry the address, in the order a race tries them. */
+  candidates?: readonly string[] | undefined;
 }
 
 const BRAND = Symbol.for('fe80.error.1');
@@ -63,6 +65,8 @@ export class Fe80Error extends Error {
   declare readonly position: number | undefined;
   declare readonly hint: string | undefined;
   declare readonly advice: Readonly<{ library: string; cli: string }> | undefined;
+  /** ERR_ZONE_REQUIRED: the interfaces that could carry the address (a program can offer them as a choice); else undefined */
+  declare readonly candidates: readonly string[] | undefined;
   /** a message not built yet (see the `message` accessor below) */
   #build: (() => string) | undefined;
 
@@ -83,6 +87,7 @@ export class Fe80Error extends Error {
     this.position = options.position;
     this.hint = options.hint;
     this.advice = options.advice;
+    if (options.candidates !== undefined) this.candidates = options.candidates; // one code has them: no store on the others
   }
 
   // A lazy message is built on first read, then kept as an own property (an error given a string
@@ -124,14 +129,15 @@ export class Fe80Error extends Error {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 
-  toJSON(): { code: Fe80ErrorCode; message: string; input?: string; position?: number; hint?: string } {
-    const out: { code: Fe80ErrorCode; message: string; input?: string; position?: number; hint?: string } = {
+  toJSON(): { code: Fe80ErrorCode; message: string; input?: string; position?: number; hint?: string; candidates?: readonly string[] } {
+    const out: { code: Fe80ErrorCode; message: string; input?: string; position?: number; hint?: string; candidates?: readonly string[] } = {
       code: this.code,
       message: this.message,
     };
     if (this.input !== undefined) out.input = this.input;
     if (this.position !== undefined) out.position = this.position;
     if (this.hint !== undefined) out.hint = this.hint;
+    if (this.candidates !== undefined) out.candidates = this.candidates;
     return out;
   }
 }

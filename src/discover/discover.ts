@@ -229,7 +229,11 @@ export class Discovery implements AsyncIterable<DiscoverEvent> {
         const link = this.#links.get(o.interface);
         if (link === undefined || !link.up) return void report.dropped++;
         if (this.#isOwn(o)) return;
-        this.#emit(this.#table.observe(o));
+        // what the table refuses (a device, address or service over its limit) counts as this source's
+        const before = this.#table.dropped;
+        const events = this.#table.observe(o);
+        report.dropped += this.#table.dropped - before;
+        this.#emit(events);
       },
       withdraw: (link: string, what, reason: LostReason) => {
         if (signal.aborted || this.#ended || !this.#links.has(link)) return;

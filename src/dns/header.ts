@@ -8,12 +8,21 @@ export function u16(buf: Uint8Array, at: number): number {
   return ((buf[at] as number) << 8) | (buf[at + 1] as number);
 }
 
+/** RFC 1035 §3.1: a name of at most 255 octets has at most 127 labels and the root. */
+export const MAX_LABELS = 128;
+/**
+ * Steps (labels and compression pointers) a reader takes through one name before it refuses it:
+ * every pointer must point before the previous one, so a loop cannot go on, and this bounds a
+ * chain of pointers to pointers as well.
+ */
+export const MAX_NAME_STEPS = 2 * MAX_LABELS;
+
 /**
  * Returns the offset just past the name at `offset` (its in-place bytes, up to a compression
- * pointer). Throws on a bad label, or after `maxLabels` labels.
+ * pointer). Throws on a bad label, or after MAX_LABELS labels.
  */
-export function skipName(buf: Uint8Array, offset: number, maxLabels: number): number {
-  for (let guard = 0; guard < maxLabels; guard++) {
+export function skipName(buf: Uint8Array, offset: number): number {
+  for (let guard = 0; guard < MAX_LABELS; guard++) {
     if (offset >= buf.length) throw new Error('name runs past the end of the packet');
     const len = buf[offset] as number;
     if (len === 0) return offset + 1;
@@ -42,7 +51,7 @@ export interface Header {
  * bytes (RFC 6762 §17), shorter than a header, QR clear when `responseOnly` (§18.2), OPCODE or
  * RCODE not 0 (§18.3, §18.11), a truncated question. Throws on a malformed question name.
  */
-export function readHeader(buf: Uint8Array, responseOnly: boolean, maxLabels: number): Header | string {
+export function readHeader(buf: Uint8Array, responseOnly: boolean): Header | string {
   if (buf.length > MAX_PACKET) return `larger than ${MAX_PACKET} bytes (RFC 6762 §17)`;
   if (buf.length < 12) return 'shorter than a DNS header';
   const flags = u16(buf, 2);
@@ -52,7 +61,7 @@ export function readHeader(buf: Uint8Array, responseOnly: boolean, maxLabels: nu
   const qdcount = u16(buf, 4);
   let offset = 12;
   for (let i = 0; i < qdcount; i++) {
-    offset = skipName(buf, offset, maxLabels) + 4;
+    offset = skipName(buf, offset) + 4;
     if (offset > buf.length) return 'truncated question';
   }
   return { id: u16(buf, 0), flags, ancount: u16(buf, 6), nscount: u16(buf, 8), arcount: u16(buf, 10), offset };

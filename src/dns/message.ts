@@ -6,7 +6,7 @@
 // encoding writes queries with known answers, split over several packets with the TC bit when they
 // do not fit (RFC 6762 §7.2).
 import { asciiLower } from './names.js';
-import { readHeader, skipName, u16 } from './header.js';
+import { MAX_LABELS, MAX_NAME_STEPS, readHeader, skipName, u16 } from './header.js';
 import { MAX_PER_SET } from './limits.js';
 
 export const TYPE = { A: 1, PTR: 12, TXT: 16, AAAA: 28, SRV: 33 } as const;
@@ -14,8 +14,6 @@ export type RecordType = keyof typeof TYPE;
 const TYPE_NAMES = new Map<number, RecordType>(Object.entries(TYPE).map(([k, v]) => [v, k as RecordType]));
 const CLASS_IN = 1;
 const CACHE_FLUSH = 0x8000;
-/** RFC 1035 §3.1: a name of at most 255 octets has at most 127 labels and the root */
-const MAX_LABELS = 128;
 
 /** A domain name: its labels as decoded (UTF-8), case kept. */
 export type Labels = readonly string[];
@@ -72,7 +70,7 @@ export function parseMessage(buf: Buffer): ParsedMessage {
 }
 
 function parse(buf: Buffer): ParsedMessage {
-  const header = readHeader(buf, false, MAX_LABELS);
+  const header = readHeader(buf, false);
   if (typeof header === 'string') return { ok: false, reason: header };
   const { flags, ancount, nscount, arcount } = header;
   const response = (flags & 0x8000) !== 0;
@@ -82,7 +80,7 @@ function parse(buf: Buffer): ParsedMessage {
   const total = ancount + nscount + arcount;
   for (let i = 0; i < total; i++) {
     const start = offset;
-    offset = skipName(buf, offset, MAX_LABELS);
+    offset = skipName(buf, offset);
     if (offset + 10 > buf.length) return { ok: false, reason: 'truncated resource record' };
     const typeCode = u16(buf, offset);
     const rawClass = u16(buf, offset + 2);
@@ -148,7 +146,7 @@ export function readName(buf: Uint8Array, offset: number): { labels: string[]; e
   let end = -1;
   let limit = offset;
   let size = 1;
-  for (let guard = 0; guard < 256; guard++) {
+  for (let guard = 0; guard < MAX_NAME_STEPS; guard++) {
     if (offset >= buf.length) throw new Error('name runs past the end of the packet');
     const len = buf[offset] as number;
     if ((len & 0xc0) === 0xc0) {
@@ -164,7 +162,7 @@ export function readName(buf: Uint8Array, offset: number): { labels: string[]; e
     if (len === 0) return { labels, end: end < 0 ? offset + 1 : end };
     if (offset + 1 + len > buf.length) throw new Error('label runs past the end of the packet');
     size += len + 1;
-    if (size > 255 || labels.length >= 128) throw new Error('name longer than 255 bytes');
+    if (size > 255 || labels.length >= MAX_LABELS - 1) throw new Error('name longer than 255 bytes');
     labels.push(Buffer.from(buf.buffer, buf.byteOffset + offset + 1, len).toString('utf8'));
     offset += 1 + len;
   }

@@ -3,7 +3,7 @@
 // and would misalign on a hostile packet), using dns-packet's name decoder, which follows only
 // backward compression pointers and so cannot loop.
 import dnsPacket from 'dns-packet';
-import { readHeader, skipName, u16 } from './header.js';
+import { MAX_NAME_STEPS, readHeader, skipName, u16 } from './header.js';
 import { MAX_PER_SET } from './limits.js';
 
 export const MDNS_PORT = 5353;
@@ -15,8 +15,6 @@ export const TYPE_AAAA = 28;
 const CLASS_IN = 1;
 /** RFC 6762 §10.2 / §18.13: top bit of rrclass in responses is the cache-flush bit. */
 const CACHE_FLUSH = 0x8000;
-/** labels walked per name before the packet is refused */
-const MAX_LABELS = 256;
 
 type NameCodec = { decode: ((buf: Buffer, offset: number) => string) & { bytes: number } };
 const nameCodec = (dnsPacket as unknown as { name: NameCodec }).name;
@@ -79,7 +77,7 @@ export function parseResponse(buf: Buffer, wireName?: Uint8Array, maxPerSet = MA
 }
 
 function parse(buf: Buffer, wireName: Uint8Array | undefined, maxPerSet: number): ParseResult {
-  const header = readHeader(buf, true, MAX_LABELS);
+  const header = readHeader(buf, true);
   if (typeof header === 'string') return { ok: false, reason: header };
   const { id, flags, ancount, nscount, arcount } = header;
   let offset = header.offset;
@@ -92,7 +90,7 @@ function parse(buf: Buffer, wireName: Uint8Array | undefined, maxPerSet: number)
   for (let i = 0; i < total; i++) {
     if (perSet === undefined && a >= maxPerSet && aaaa >= maxPerSet) break;
     const start = offset;
-    offset = skipName(buf, offset, MAX_LABELS);
+    offset = skipName(buf, offset);
     if (offset + 10 > buf.length) return { ok: false, reason: 'truncated resource record' };
     const type = u16(buf, offset);
     const rawClass = u16(buf, offset + 2);
@@ -149,7 +147,7 @@ export function encodeName(name: string): Uint8Array {
 function wireNameEquals(buf: Buffer, offset: number, wire: Uint8Array): boolean {
   let limit = offset;
   let w = 0;
-  for (let guard = 0; guard < 256; guard++) {
+  for (let guard = 0; guard < MAX_NAME_STEPS; guard++) {
     if (offset >= buf.length) throw new Error('name runs past the end of the packet');
     const len = buf[offset] as number;
     if ((len & 0xc0) === 0xc0) {

@@ -88,6 +88,7 @@ export function zoneRequired(address: ScopedAddress, reg: InterfaceRegistry, req
   return new Fe80Error('ERR_ZONE_REQUIRED', `${bare} is ${kind} address and needs a zone (which interface?); ${which}. ${advice.library}`, {
     input: bare,
     advice,
+    candidates: Object.freeze([...names]),
   });
 }
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ScopedAddress } from '../../src/addr/index.js';
 import { discover, discoverAll, type DnsSdEvent, type DiscoverEvent, type DnsSdBrowse } from '../../src/discover/index.js';
+import { LIMITS } from '../../src/discover/devices.js';
 import { fakeRegistry, nic } from '../helpers/fake-registry.js';
 
 const registry = fakeRegistry([nic('lo', 1, true, ['::1'], true), nic('eth1', 2, true, ['fe80::1']), nic('eth2', 3, true, ['fe80::1']), nic('eth3', 4, false, [])]);
@@ -88,6 +89,25 @@ describe('discover: the DNS-SD adapter', () => {
     const web = r.devices.find((d) => d.interface === 'eth1' && d.addresses.length > 0);
     assert.equal(web?.services[0]?.url, 'http://[fe80::a%25eth1]/');
     assert.deepEqual(web?.names.map((n) => n.name), ['pi.local']);
+  });
+  test('what the device table refuses (a flood over devicesPerLink) is counted as dropped by the source that sent it', async () => {
+    const extra = 3;
+    let played: () => void = () => {};
+    const done = new Promise<void>((r) => (played = r));
+    const browse = async function* (options: { signal: AbortSignal }) {
+      for (let i = 0; i < LIMITS.devicesPerLink + extra; i++) {
+        // from fe80::2 on: fe80::1 is this host's own address on eth1, never a device
+        yield up('eth1', `Forged ${i}`, `fe80::${(i + 2).toString(16)}%eth1`, { host: `forged-${i}.local` });
+      }
+      played();
+      await new Promise((r) => options.signal.addEventListener('abort', r, { once: true }));
+    } as unknown as DnsSdBrowse;
+    const d = discover({ registry, sources: ['dnssd'], watch: true, browse });
+    await done;
+    await new Promise((r) => setImmediate(r)); // the last event, taken
+    await d.stop();
+    assert.equal(d.devices().length, LIMITS.devicesPerLink);
+    assert.equal(d.sources()[0]?.dropped, extra);
   });
   test('iterating: found, updated, then lost when the last service of the host says goodbye; the iteration ends with the discovery', async () => {
     const browse = scripted([

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import dnsPacket from 'dns-packet';
 import { encodeName, encodeQuery, parseResponse, TYPE_A, TYPE_AAAA } from '../../src/dns/packet.js';
 import { isLocalName, nameKey, normalizeName } from '../../src/dns/names.js';
+import { parseMessage } from '../../src/dns/message.js';
 
 function response(answers: dnsPacket.Answer[], extra: Partial<dnsPacket.Packet> = {}): Buffer {
   return dnsPacket.encode({ type: 'response', id: 0, flags: dnsPacket.AUTHORITATIVE_ANSWER, answers, ...extra });
@@ -114,6 +115,23 @@ describe('parseResponse', () => {
     // a huge ANCOUNT with no records
     const many = Buffer.from([0, 0, 0x84, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0]);
     rejected(many, /past the end|truncated/);
+  });
+
+  test('names: 127 labels (255 bytes) are read by both parsers, 128 by neither (RFC 1035 §3.1)', () => {
+    const withLabels = (n: number): Buffer => {
+      const name = Buffer.concat([...Array.from({ length: n }, () => Buffer.from([1, 0x61])), Buffer.from([0])]);
+      const header = Buffer.from([0, 0, 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+      const fixed = Buffer.from([0, 28, 0, 1, 0, 0, 0, 120, 0, 16]);
+      return Buffer.concat([header, name, fixed, Buffer.alloc(16)]);
+    };
+    const longest = withLabels(127);
+    const one = parseResponse(longest);
+    assert.ok(one.ok, 'the one-shot parser');
+    const full = parseMessage(longest);
+    assert.ok(full.ok && full.records.length === 1 && full.records[0]!.name.length === 127, 'the DNS-SD parser');
+    rejected(withLabels(128), /too many labels/);
+    const refused = parseMessage(withLabels(128));
+    assert.ok(!refused.ok && /too many labels/.test(refused.reason));
   });
 
   test('random bytes never throw', () => {

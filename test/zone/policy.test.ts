@@ -121,6 +121,9 @@ describe('resolveZones: a missing zone', () => {
     code(() => hosts('fe80::1'), 'ERR_ZONE_REQUIRED', /candidates[^.]*: eth0, wlan0, br-lan_1\./);
     code(() => hosts('fe80::1'), 'ERR_ZONE_REQUIRED', /"fe80::1%eth0".*zone: 'eth0'.*zone: 'auto'/);
     code(() => hosts('ff02::fb'), 'ERR_ZONE_REQUIRED', /multicast/);
+    // the same list as data, for a program that offers the choice
+    assert.throws(() => hosts('fe80::1'), { code: 'ERR_ZONE_REQUIRED', candidates: ['eth0', 'wlan0', 'br-lan_1'] });
+    assert.throws(() => hosts('fe80::1', { allowedInterfaces: ['wlan0'] }), { candidates: ['wlan0'] });
   });
   test("'auto': every candidate in registry order (up, not loopback, with link-local)", () => {
     assert.deepEqual(hosts('fe80::1', { zone: 'auto' }), ['fe80::1%eth0', 'fe80::1%wlan0', 'fe80::1%br-lan_1']);
@@ -145,6 +148,7 @@ describe('resolveZones: a missing zone', () => {
   test('no candidates at all', () => {
     const empty = fakeRegistry([nic('lo', 1, true, ['::1']), nic('eth9', 2, false, [])], 'empty');
     code(() => resolveZones(A('fe80::1'), { registry: empty, zone: 'auto' }), 'ERR_ZONE_REQUIRED', /no interface is up.*lo, eth9 \(down\)/);
+    assert.throws(() => resolveZones(A('fe80::1'), { registry: empty, zone: 'auto' }), (e: { candidates?: unknown }) => Array.isArray(e.candidates) && e.candidates.length === 0);
   });
 });
 
