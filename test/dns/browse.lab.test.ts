@@ -166,6 +166,34 @@ describe('DNS-SD browsing (browseServices)', { concurrency: true }, () => {
   );
 
   labTest(
+    'a type nobody answers is asked again after 1 s, then at intervals that double (RFC 6762 §5.2)',
+    async (lab, t) => {
+      const client = await lab.namespace('client');
+      const peer = await lab.namespace('peer');
+      const link = await lab.link(client, peer);
+      const type = `_n${Math.floor(Math.random() * 1e6).toString(36)}._tcp`;
+      // a responder that logs every query and has nothing of this type
+      const responder = await startResponder(peer, fixture('sd-responder.ts'), [
+        JSON.stringify({ iface: link.b.name, host: unique('quiet'), address: link.b.address, services: [] }),
+      ]);
+      const run = startBrowse(client, { types: [type] }, 7_600); // queries near 0, 1, 3 and 7 s
+      await run.end();
+      const at = (responder.queries() as unknown as { at: number; names: string[] }[]).filter((q) => q.names.some((n) => n.startsWith(type.toLowerCase()))).map((q) => q.at);
+      const gaps = at.slice(1).map((x, i) => x - (at[i] as number));
+      t.diagnostic(`gaps between queries for the type: ${gaps.join(', ')} ms`);
+      assert.ok(gaps.length >= 3, `at least four queries in 7.6 s: ${JSON.stringify(at)}`);
+      assert.ok((gaps[0] as number) >= 950, `the first two at least 1 s apart: ${gaps[0]} ms`);
+      // each interval twice the one before; the slack is timer lateness on a loaded machine,
+      // which lengthens one gap without the next
+      for (let i = 1; i < gaps.length; i++) {
+        const ratio = (gaps[i] as number) / (gaps[i - 1] as number);
+        assert.ok(ratio >= 1.6 && ratio <= 2.6, `gap ${i} is ${ratio.toFixed(2)}x the one before: ${gaps.join(', ')} ms`);
+      }
+    },
+    { timeout: 60_000 },
+  );
+
+  labTest(
     'hostile: a thousand services, junk floods and a neighbour on another link claiming the same instances: bounded, nothing on the wrong link',
     async (lab, t) => {
       const client = await lab.namespace('client');
