@@ -23,6 +23,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { load } from './load.js';
+import { median } from './stats.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const REPS = Number(process.env['FE80_BENCH_CHURN_REPS'] ?? 10);
@@ -31,7 +32,6 @@ const LOOKUPS = 10_000;
 /** ms between two changes */
 const QUIET = 500;
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const max = (xs: number[]): number => Math.max(...xs);
 const cpuUs = (c: NodeJS.CpuUsage): number => c.user + c.system;
 

@@ -26,6 +26,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { load } from './load.js';
+import { median } from './stats.js';
 
 const LINKS = 8;
 const KS = [1, 4, 8];
@@ -133,7 +134,6 @@ async function timeMedians(n: number, openers: (() => Promise<net.Socket>)[]): P
   return times.map(median);
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 async function connectionsPerSecond(): Promise<Json> {
   // many short rounds in ABBA order, so machine noise hits both sides alike

@@ -10,6 +10,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Agent, fetch as undiciFetch, request, type buildConnector } from 'undici';
 import { load } from './load.js';
+import { median } from './stats.js';
 
 const CONCURRENCY = 16;
 const PORT = 8080;
@@ -123,7 +124,6 @@ async function main(quick: boolean): Promise<void> {
     await lab.close();
   }
 
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const med = Object.fromEntries(Object.entries(result.rps).map(([k, v]) => [k, median(v)]));
   const width = Math.max(...Object.keys(med).map((k) => k.length));
   console.log(

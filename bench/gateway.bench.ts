@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { load } from './load.js';
+import { median } from './stats.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const MB = 1024 * 1024;
@@ -189,7 +190,6 @@ async function main(quick: boolean): Promise<void> {
   } finally {
     await lab.close();
   }
-  const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
   const names = Object.keys(result.download);
   const width = Math.max(...names.map((n) => n.length));
   console.log(`gateway benchmark: node ${result.node}, a simulated device over a lab veth link, proxies on loopback in the client namespace`);

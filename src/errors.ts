@@ -55,6 +55,8 @@ export interface Fe80ErrorOptions {
 
 const BRAND = Symbol.for('fe80.error.1');
 
+/** `editMessage`, set by the class (it reaches the private pending message). */
+let edit: (error: Fe80Error, change: (message: string) => string) => void;
 
 export class Fe80Error extends Error {
   // on the prototype (below), not an own field per instance: errors are built on hot paths (a
@@ -111,11 +113,14 @@ export class Fe80Error extends Error {
     Object.defineProperty(error, 'message', { value: message, writable: true, configurable: true, enumerable: false });
   }
 
-  /** @internal */
-  static editMessage(error: Fe80Error, edit: (message: string) => string): void {
-    const build = error.#build;
-    if (build !== undefined && !Object.hasOwn(error, 'message')) error.#build = () => edit(build());
-    else error.message = edit(error.message);
+  static {
+    edit = (error, change) => {
+      // a pending message is still unbuilt (#own clears it as soon as one is set); an error of
+      // another copy of fe80 has no such slot
+      const build = #build in error ? error.#build : undefined;
+      if (build !== undefined) error.#build = () => change(build());
+      else error.message = change(error.message);
+    };
   }
 
   /** Cross-realm / cross-copy check: two installed copies of fe80 recognise each other's errors. */
@@ -145,8 +150,8 @@ export class Fe80Error extends Error {
 Object.defineProperty(Fe80Error.prototype, 'name', { value: 'Fe80Error', writable: true, configurable: true });
 
 /** Rewrites `error.message` with `edit`, keeping a message that was not built yet unbuilt. */
-export function editMessage(error: Fe80Error, edit: (message: string) => string): void {
-  Fe80Error.editMessage(error, edit);
+export function editMessage(error: Fe80Error, change: (message: string) => string): void {
+  edit(error, change);
 }
 
 /**

@@ -49,8 +49,12 @@ function allInterfaces(reg: InterfaceRegistry): InterfaceInfo[] {
 const LISTED = 8;
 
 function names(list: readonly InterfaceInfo[], mark = false): string {
-  const shown = list.slice(0, LISTED).map((i) => `${i.name}${mark && !i.up ? ' (down)' : ''}`);
-  if (list.length > LISTED) shown.push(`... (${list.length - LISTED} more)`);
+  return listed(list.map((i) => `${i.name}${mark && !i.up ? ' (down)' : ''}`));
+}
+
+function listed(words: readonly string[]): string {
+  const shown = words.slice(0, LISTED);
+  if (words.length > LISTED) shown.push(`... (${words.length - LISTED} more)`);
   return shown.join(', ') || 'none';
 }
 
@@ -79,7 +83,8 @@ function zoneRequired(error: Fe80Error, ctx: MessageContext, reg: InterfaceRegis
   const address = ScopedAddress.tryParse(error.input ?? '');
   const subject = address === undefined ? quote(error.input ?? '') : address.address;
   const what = address?.isMulticast() === true ? `a ${address.scope()} multicast address` : 'a link-local address';
-  const list = candidates(reg);
+  // the floor's own list (within the allowed set), read when the error was made; else the registry's
+  const list = error.candidates ?? candidates(reg).map((i) => i.name);
   const head = `${subject} is ${what} and needs a zone (which interface?)`;
   if (list.length === 0) {
     const all = allInterfaces(reg);
@@ -87,12 +92,12 @@ function zoneRequired(error: Fe80Error, ctx: MessageContext, reg: InterfaceRegis
     const bringUp = down === undefined ? '' : `; bring one up (ip link set dev ${shellQuote(down.name)} up)`;
     return `${head}; no interface is up with an IPv6 link-local address (have: ${names(all, true)})${bringUp}`;
   }
-  const first = (list[0] as InterfaceInfo).name;
+  const first = list[0] as string;
   const written = address === undefined ? undefined : withZone(address, first, ctx);
   const flag = ctx.target?.kind === 'bind' ? `--interface ${shellQuote(first)}` : `--zone ${shellQuote(first)}`;
   const pick = written === undefined ? flag : `${written} or ${flag}`;
   const race = ctx.udp || ctx.target?.kind === 'bind' || list.length < 2 ? '' : '; or race them: --zone auto';
-  return `${head}; candidates (up, with an IPv6 link-local address): ${names(list)}. Pick one: ${pick}${race}`;
+  return `${head}; candidates (up, with an IPv6 link-local address): ${listed(list)}. Pick one: ${pick}${race}`;
 }
 
 /** ERR_UNKNOWN_INTERFACE: the interfaces that exist, and the closest to what was typed. */

@@ -9,7 +9,7 @@ export function u16(buf: Uint8Array, at: number): number {
 }
 
 /** RFC 1035 §3.1: a name of at most 255 octets has at most 127 labels and the root. */
-export const MAX_LABELS = 128;
+const MAX_LABELS = 128;
 /**
  * Steps (labels and compression pointers) a reader takes through one name before it refuses it:
  * every pointer must point before the previous one, so a loop cannot go on, and this bounds a

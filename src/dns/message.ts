@@ -6,7 +6,7 @@
 // encoding writes queries with known answers, split over several packets with the TC bit when they
 // do not fit (RFC 6762 §7.2).
 import { asciiLower } from './names.js';
-import { MAX_LABELS, MAX_NAME_STEPS, readHeader, skipName, u16 } from './header.js';
+import { MAX_NAME_STEPS, readHeader, skipName, u16 } from './header.js';
 import { MAX_PER_SET } from './limits.js';
 
 export const TYPE = { A: 1, PTR: 12, TXT: 16, AAAA: 28, SRV: 33 } as const;
@@ -162,7 +162,8 @@ export function readName(buf: Uint8Array, offset: number): { labels: string[]; e
     if (len === 0) return { labels, end: end < 0 ? offset + 1 : end };
     if (offset + 1 + len > buf.length) throw new Error('label runs past the end of the packet');
     size += len + 1;
-    if (size > 255 || labels.length >= MAX_LABELS - 1) throw new Error('name longer than 255 bytes');
+    // 255 bytes hold at most 127 labels and the root (RFC 1035 §3.1): the byte count bounds both
+    if (size > 255) throw new Error('name longer than 255 bytes');
     labels.push(Buffer.from(buf.buffer, buf.byteOffset + offset + 1, len).toString('utf8'));
     offset += 1 + len;
   }

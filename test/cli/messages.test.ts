@@ -63,6 +63,12 @@ describe('ERR_ZONE_REQUIRED in CLI words, in the form the user typed', () => {
     });
   }
 
+  test("the floor's own candidates (within the allowed set), not the registry read again", () => {
+    const error = caught(() => resolveZones(address, { registry: twoLinks, allowedInterfaces: ['wlan0'] }));
+    const text = cliMessage(error, { command: 'connect', target: { kind: 'endpoint', text: '[fe80::1]:80' }, registry: twoLinks });
+    assert.match(text, /candidates \(up, with an IPv6 link-local address\): wlan0\. Pick one: '\[fe80::1%wlan0\]:80' or --zone wlan0$/);
+  });
+
   test('every library form of the advice (connect, send, bind, join) becomes CLI words', () => {
     for (const operation of ['connect', 'fetch', 'send', 'bind', 'join', 'lookup', 'resolve'] as const) {
       clean(cliMessage(zoneRequired(address, twoLinks, { port: 8080, operation }), { command: 'connect', registry: twoLinks }), twoLinks);

@@ -4,12 +4,33 @@
 // junk floods, a neighbour on another link claiming the same instances). Outcomes and counts only.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { labTest } from '../../src/testing/index.js';
+import { labTest, type Lab } from '../../src/testing/index.js';
 import { startAvahi } from './fixtures/avahi.js';
 import { startBrowse, type EventLine } from './fixtures/browse-run.js';
 import { startResponder, unique } from './fixtures/peers.js';
 
 const fixture = (name: string): URL => new URL(`./fixtures/${name}`, import.meta.url);
+
+/** What sd-responder.ts logs per query. */
+interface SdQuery {
+  at: number;
+  names: string[];
+  known: number;
+}
+
+/**
+ * A client and a peer on one link, the peer running sd-responder.ts with `config` (its link and
+ * address filled in), and a service type of this run; `queries()` are those asking for the type.
+ */
+async function sdLab(lab: Lab, prefix: string, config: (type: string) => object) {
+  const client = await lab.namespace('client');
+  const peer = await lab.namespace('peer');
+  const link = await lab.link(client, peer);
+  const type = `_${prefix}${Math.floor(Math.random() * 1e6).toString(36)}._tcp`;
+  const responder = await startResponder(peer, fixture('sd-responder.ts'), [JSON.stringify({ iface: link.b.name, address: link.b.address, ...config(type) })]);
+  const queries = (): SdQuery[] => (responder.queries() as unknown as SdQuery[]).filter((q) => q.names.some((n) => n.startsWith(type.toLowerCase())));
+  return { client, link, type, responder, queries };
+}
 const isFound = (instance: string, iface: string) => (e: EventLine) => e.type === 'found' && e.service.instance === instance && e.service.interface === iface;
 
 describe('DNS-SD browsing (browseServices)', { concurrency: true }, () => {
@@ -132,28 +153,19 @@ describe('DNS-SD browsing (browseServices)', { concurrency: true }, () => {
   labTest(
     'records are refreshed before their TTL runs out while the responder answers, known answers are listed, and a silent vanish expires -> lost',
     async (lab, t) => {
-      const client = await lab.namespace('client');
-      const peer = await lab.namespace('peer');
-      const link = await lab.link(client, peer);
-      const type = `_t${Math.floor(Math.random() * 1e6).toString(36)}._tcp`;
-      const responder = await startResponder(peer, fixture('sd-responder.ts'), [
-        JSON.stringify({
-          iface: link.b.name,
-          host: unique('short'),
-          address: link.b.address,
-          services: [{ instance: 'Short Lived', type, port: 7000, txt: ['v=1'] }],
-          ttl: { ptr: 4, srv: 4, txt: 4, addr: 4 },
-        }),
-      ]);
+      const { client, link, type, responder, queries } = await sdLab(lab, 't', (type) => ({
+        host: unique('short'),
+        services: [{ instance: 'Short Lived', type, port: 7000, txt: ['v=1'] }],
+        ttl: { ptr: 4, srv: 4, txt: 4, addr: 4 },
+      }));
       const run = startBrowse(client, { types: [type] }, 30_000);
       await run.waitFor(isFound('Short Lived', link.a.name));
       // three TTLs later it is still there: the browser re-asked at 80-95% of the TTL (RFC 6762 §5.2)
       await new Promise((resolve) => setTimeout(resolve, 12_000));
       assert.ok(!run.events.some((e) => e.type === 'lost'), `lost while the responder answers: ${JSON.stringify(run.events.map((e) => e.type))}`);
-      const log = responder.queries() as unknown as { names: string[]; known: number }[];
-      const typeQueries = log.filter((q) => q.names.some((n) => n.startsWith(type.toLowerCase())));
+      const typeQueries = queries();
       t.diagnostic(`queries for the type: ${typeQueries.length}, with known answers: ${typeQueries.filter((q) => q.known > 0).length}`);
-      assert.ok(typeQueries.length >= 3, `the type was asked again to refresh its records: ${JSON.stringify(log)}`);
+      assert.ok(typeQueries.length >= 3, `the type was asked again to refresh its records: ${JSON.stringify(responder.queries())}`);
       assert.ok(typeQueries.some((q) => q.known > 0), 'later queries list the known answer (RFC 6762 §7.1)');
       // gone without a goodbye: lost once its records expire
       responder.child.kill('SIGKILL');
@@ -168,17 +180,11 @@ describe('DNS-SD browsing (browseServices)', { concurrency: true }, () => {
   labTest(
     'a type nobody answers is asked again after 1 s, then at intervals that double (RFC 6762 §5.2)',
     async (lab, t) => {
-      const client = await lab.namespace('client');
-      const peer = await lab.namespace('peer');
-      const link = await lab.link(client, peer);
-      const type = `_n${Math.floor(Math.random() * 1e6).toString(36)}._tcp`;
       // a responder that logs every query and has nothing of this type
-      const responder = await startResponder(peer, fixture('sd-responder.ts'), [
-        JSON.stringify({ iface: link.b.name, host: unique('quiet'), address: link.b.address, services: [] }),
-      ]);
+      const { client, type, queries } = await sdLab(lab, 'n', () => ({ host: unique('quiet'), services: [] }));
       const run = startBrowse(client, { types: [type] }, 7_600); // queries near 0, 1, 3 and 7 s
       await run.end();
-      const at = (responder.queries() as unknown as { at: number; names: string[] }[]).filter((q) => q.names.some((n) => n.startsWith(type.toLowerCase()))).map((q) => q.at);
+      const at = queries().map((q) => q.at);
       const gaps = at.slice(1).map((x, i) => x - (at[i] as number));
       t.diagnostic(`gaps between queries for the type: ${gaps.join(', ')} ms`);
       assert.ok(gaps.length >= 3, `at least four queries in 7.6 s: ${JSON.stringify(at)}`);
