@@ -395,11 +395,20 @@ labTest(
       withCertFiles(async ({ key, cert }) => {
         const listener = server.spawn(...cli('listen', '-v', '--tls', '--cert', cert, '--key', key, `[fe80::2%${link.b.name}]:8443`), { stdio: ['pipe', 'pipe', 'pipe'] });
         let out = '';
-        listener.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+        // the listener answers only once openssl's line is in: fe80 half-closes at the end of stdin
+        // (close_notify), and s_client quits on close_notify, maybe before it has read its own stdin
+        const heard = new Promise<void>((resolve) => {
+          listener.stdout?.on('data', (d: Buffer) => {
+            out += d.toString();
+            if (out.includes('\n')) resolve();
+          });
+        });
         const done = exited(listener);
         await bound(server, 8443);
+        const ssl = client.exec('openssl', ['s_client', '-quiet', '-verify_return_error', '-CAfile', cert, '-connect', `[${H}]:8443`], { input: 'from openssl\n', timeout: 20_000 });
+        await Promise.race([heard, ssl]);
         listener.stdin?.end('from fe80\n');
-        const r = await client.exec('openssl', ['s_client', '-quiet', '-verify_return_error', '-CAfile', cert, '-connect', `[${H}]:8443`], { input: 'from openssl\n', timeout: 20_000 });
+        const r = await ssl;
         assert.match(r.stdout, /from fe80\n/);
         const [code, stderr] = await done;
         assert.equal(code, 0, stderr);
