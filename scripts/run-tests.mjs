@@ -4,9 +4,9 @@
 // and fail when no test ran; under CI (CI=true or 1) a skipped or todo test, or suite, fails the run.
 //   node scripts/run-tests.mjs [--node PATH] [FILTER...]   FILTER: substrings of file paths
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,6 +34,30 @@ if (files.length === 0) {
   process.exit(1);
 }
 const timeout = process.env.FE80_TEST_TIMEOUT ?? '300000';
+
+/**
+ * src/ transpiled once (TypeScript's transpileModule: types erased, as tsc and tsx do) into a
+ * directory beside src/, so the CLI the tests start several hundred times needs no loader
+ * (test/helpers/cli.ts reads FE80_TEST_CLI). Beside src/ so that `../../package.json` and the
+ * packages in node_modules resolve as they do from src/ and dist/. Removed at the end.
+ */
+async function transpileSources() {
+  const { default: ts } = await import('typescript');
+  const out = join(root, `.test-cli-${process.pid}`);
+  const compilerOptions = { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true };
+  const src = join(root, 'src');
+  const walkTs = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walkTs(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : []));
+  for (const file of walkTs(src)) {
+    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions, fileName: file });
+    const target = join(out, relative(src, file)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, outputText);
+  }
+  return out;
+}
+const cliCopy = await transpileSources();
+process.on('exit', () => rmSync(cliCopy, { recursive: true, force: true }));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 // the usual report on stdout, and test-summary.mjs's counts into a file read at the end
 const scratch = mkdtempSync(join(tmpdir(), 'fe80-run-tests-'));
 const summaryFile = join(scratch, 'summary.json');
@@ -42,7 +66,7 @@ const reporters = [
   '--test-reporter', pathToFileURL(join(root, 'scripts/test-summary.mjs')).href, '--test-reporter-destination', summaryFile,
 ];
 const nodeArgs = ['--import', 'tsx', '--test', `--test-timeout=${timeout}`, '--test-concurrency=2', ...reporters, ...files];
-const child = spawn(nodeBin, nodeArgs, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+const child = spawn(nodeBin, nodeArgs, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, FE80_TEST_CLI: join(cliCopy, 'cli/main.js') } });
 child.on('close', (code, signal) => {
   let summary;
   try {

@@ -5,13 +5,14 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { cliArgv } from '../helpers/cli.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const linux = process.platform === 'linux';
 const hasIp = linux && spawnSync('ip', ['-V'], { stdio: 'ignore' }).error === undefined;
 
 function fe80(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repo, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, cliArgv(...args), { cwd: repo, encoding: 'utf8', timeout: 30_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

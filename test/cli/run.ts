@@ -1,9 +1,9 @@
-// Runs the CLI as a user does (a child process: node --import tsx src/cli/main.ts ...), shared by test/cli.
+// Runs the CLI as a user does (a child process, see ../helpers/cli.ts), shared by test/cli.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { cliCommand } from '../helpers/cli.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
-export const MAIN = 'src/cli/main.ts';
 
 export interface Run {
   code: number | null;
@@ -13,7 +13,7 @@ export interface Run {
 
 /** Starts `fe80 ...args` with all three stdio streams piped. */
 export function spawnFe80(args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(...cliCommand(...args), { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Runs `fe80 ...args` with `input` on stdin (closed after it) and collects its output. */

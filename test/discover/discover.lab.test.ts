@@ -4,14 +4,13 @@
 // the kernel's table. Every client runs inside a lab namespace.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { labTest, type Lab, type Namespace } from '../../src/testing/index.js';
 import type { Device, DiscoverResult } from '../../src/discover/index.js';
 import { startAvahiPeer, startLldpd, switchedLink } from './fixtures/peers.js';
+import { cliCommand, cliShell } from '../helpers/cli.js';
 
 const fixture = (name: string): URL => new URL(`./fixtures/${name}`, import.meta.url);
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const unique = (label: string): string => `${label}-${process.pid.toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 interface AllOut {
@@ -70,7 +69,7 @@ interface WatchEvent {
  * on them (checked at each event, and every 200 ms), and a stop (SIGINT) that must exit 0.
  */
 function watchCli(ns: Namespace, args: string[]) {
-  const cli = ns.spawn(process.execPath, ['--import', 'tsx', CLI, 'discover', '--watch', '--json', ...args]);
+  const cli = ns.spawn(...cliCommand('discover', '--watch', '--json', ...args));
   const events: WatchEvent[] = [];
   const waiters: (() => void)[] = [];
   createInterface({ input: cli.stdout as NodeJS.ReadableStream }).on('line', (line) => {
@@ -380,21 +379,21 @@ describe('discover on two switched links with real peers', { concurrency: true }
       const lonely = await lab.namespace('lonely');
       const empty = await lab.link(client, lonely);
       await lonely.exec('sysctl', ['-qw', 'net.ipv6.icmp.echo_ignore_all=1']);
-      const tty = await client.exec('script', ['-qfec', `${process.execPath} --import tsx ${CLI} discover ${link.a.name} --timeout 1.5 --source ping,neighbours`, '/dev/null']);
+      const tty = await client.exec('script', ['-qfec', `${cliShell()} discover ${link.a.name} --timeout 1.5 --source ping,neighbours`, '/dev/null']);
       assert.equal(tty.code, 0, tty.stdout);
       const text = tty.stdout.replace(/\x1b\[[0-9]*[A-Za-z]/g, '');
       assert.match(text, /INTERFACE\s+ADDRESS\s+MAC\s+VENDOR/);
       assert.match(text, new RegExp(`${link.a.name}\\s+fe80::2%${link.a.name}\\s+b8:27:eb:00:00:33\\s+Raspberry Pi Foundation`));
       assert.match(text, /probing /, 'a progress line while the probes run');
       assert.match(text, /1 device on 1 link in \d+\.\d s \(ping neighbours\)/);
-      const piped = await client.exec(process.execPath, ['--import', 'tsx', CLI, 'discover', link.a.name, '--timeout', '1', '--source', 'ping']);
+      const piped = await client.exec(...cliCommand('discover', link.a.name, '--timeout', '1', '--source', 'ping'));
       assert.equal(piped.code, 0, piped.stderr);
       const lines = piped.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; device?: Device });
       assert.ok(lines.some((l) => l.event === 'found' && l.device?.addresses[0]?.address === `fe80::2%${link.a.name}`), piped.stdout);
       assert.ok(lines.some((l) => l.event === 'source'));
-      const none = await client.exec(process.execPath, ['--import', 'tsx', CLI, 'discover', empty.a.name, '--timeout', '1', '--source', 'ping']);
+      const none = await client.exec(...cliCommand('discover', empty.a.name, '--timeout', '1', '--source', 'ping'));
       assert.equal(none.code, 1, none.stdout + none.stderr);
-      const unknown = await client.exec(process.execPath, ['--import', 'tsx', CLI, 'discover', 'nosuch0']);
+      const unknown = await client.exec(...cliCommand('discover', 'nosuch0'));
       assert.equal(unknown.code, 1);
       assert.match(unknown.stderr, /ERR_UNKNOWN_INTERFACE/);
     },

@@ -4,18 +4,17 @@ import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import dns from 'node:dns';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { existsSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labTest, type Lab, type Namespace } from '../../src/testing/index.js';
 import { startAvahi } from './fixtures/avahi.js';
+import { CLI_MAIN, cliCommand } from '../helpers/cli.js';
 
 const fixture = (name: string): URL => new URL(`./fixtures/${name}`, import.meta.url);
-const CLI = new URL('../../src/cli/main.ts', import.meta.url);
 
 /** `fe80 ARGS` inside `ns`, with its exit code and output. */
 function runCli(ns: Namespace, args: string[]) {
-  return ns.exec(process.execPath, ['--import', 'tsx', fileURLToPath(CLI), ...args]);
+  return ns.exec(...cliCommand(...args));
 }
 
 interface MdnsOut {
@@ -81,7 +80,7 @@ describe('mDNS with avahi-daemon peers', { concurrency: true }, () => {
       assert.equal(one.ok, true, one.message);
       assert.ok(!Array.isArray(one.result) && one.result?.address.endsWith(`%${link.a.name}`), JSON.stringify(one.result));
 
-      const cli = await client.runNode<{ address: string; interface: string; family: number }[]>(CLI, ['resolve', `${host}.local`, '--json']);
+      const cli = await client.runNode<{ address: string; interface: string; family: number }[]>(CLI_MAIN, ['resolve', `${host}.local`, '--json']);
       assert.ok(cli.some((x) => x.address === want && x.interface === link.a.name && x.family === 6), JSON.stringify(cli));
       const text = await runCli(client, ['resolve', `${host}.local`, '-i', link.a.name]);
       assert.equal(text.code, 0, text.stderr);

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { labTest } from '../../src/testing/index.js';
 import { allBlocks, blocks, documents, instrument, repo, shellCommands, splitComment, type Block } from './extract.js';
 import { buildWorld } from './world.js';
+import { cliShell } from '../helpers/cli.js';
 
 const run = promisify(execFile);
 const tsx = import.meta.resolve('tsx');
@@ -124,7 +125,7 @@ labTest(
     writeFileSync(join(dir, 'runtime.ts'), `export * from ${JSON.stringify(join(repo, 'test/docs/runtime.ts'))};\n`);
     const bin = join(dir, 'bin');
     mkdirSync(bin);
-    writeFileSync(join(bin, 'fe80'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} --import ${JSON.stringify(tsx)} ${JSON.stringify(join(repo, 'src/cli/main.ts'))} "$@"\n`);
+    writeFileSync(join(bin, 'fe80'), `#!/bin/sh\nexec ${cliShell()} "$@"\n`);
     chmodSync(join(bin, 'fe80'), 0o755);
     // `fe80 open` starts the desktop's browser: here a stand-in that does nothing
     writeFileSync(join(bin, 'xdg-open'), '#!/bin/sh\nexit 0\n');

@@ -7,12 +7,12 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { labTest, startDevice } from '../../src/testing/index.js';
 import { selfSigned } from '../http/tls-cert.js';
+import { CLI_MAIN, cliArgv } from '../helpers/cli.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const GET = fileURLToPath(new URL('./fixtures/get.ts', import.meta.url));
 
 function fe80(ns: string | undefined, args: string[]): ChildProcess {
-  const argv = ['--import', 'tsx', CLI, ...args];
+  const argv = cliArgv(...args);
   return ns === undefined ? spawn(process.execPath, argv, { stdio: 'pipe' }) : spawn('ip', ['netns', 'exec', ns, process.execPath, ...argv], { stdio: 'pipe' });
 }
 
@@ -125,7 +125,7 @@ labTest('cli: fe80 open refuses an untrusted https device with its fingerprint; 
   const link = await lab.link(client, peer);
   await startDevice(peer, { name: 'secure', tls: await selfSigned('fe80::2') });
   const target = `https://[fe80::2%25${link.a.name}]/`;
-  const refused = await client.execNode(new URL('../../src/cli/main.ts', import.meta.url), ['open', target, '--no-browser']);
+  const refused = await client.execNode(CLI_MAIN, ['open', target, '--no-browser']);
   assert.equal(refused.code, 1, refused.stderr);
   const fp = /SHA-256 ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})/.exec(refused.stderr)?.[1];
   assert.ok(fp !== undefined, refused.stderr);

@@ -10,8 +10,8 @@ import { labTest } from '../../src/testing/index.js';
 import type { ExecResult, Namespace } from '../../src/testing/index.js';
 import { clientServer, readyLine } from '../net/fixtures/util.js';
 import { selfSigned } from './tls-cert.js';
+import { CLI_MAIN } from '../helpers/cli.js';
 
-const MAIN = new URL('../../src/cli/main.ts', import.meta.url);
 const PEER = new URL('./fixtures/curl-peer.py', import.meta.url).pathname;
 
 interface Row {
@@ -34,7 +34,7 @@ async function runBoth(client: Namespace, row: Row, fill: (tool: 'curl' | 'fe80'
   const options = { input: row.stdin ?? '', timeout: 60_000 };
   const [curl, fe80] = await Promise.all([
     row.oracle === false ? undefined : client.exec('curl', row.args.map((a) => fill('curl', a)), options),
-    client.execNode(MAIN, ['fetch', ...row.args.map((a) => fill('fe80', a))], options),
+    client.execNode(CLI_MAIN, ['fetch', ...row.args.map((a) => fill('fe80', a))], options),
   ]);
   return curl === undefined ? { fe80 } : { curl, fe80 };
 }

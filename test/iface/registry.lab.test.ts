@@ -9,9 +9,9 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { labTest, type Namespace } from '../../src/testing/index.js';
+import { CLI_MAIN, cliArgv } from '../helpers/cli.js';
 
 const dumpScript = new URL('./fixtures/registry-dump.ts', import.meta.url);
-const cliMain = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 // The pyenv shim costs ~180 ms per call; the system python is enough for socket.if_nameindex().
 const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
@@ -197,14 +197,14 @@ labTest('registry and fe80 ifindex/ifname agree with the kernel in a namespace w
   // the CLI, inside the namespace: fe80 ifindex NAME... and fe80 ifname INDEX... (the reverse)
   const names = dump.interfaces.map((i) => i.name);
   const indexes = dump.interfaces.map((i) => String(i.index));
-  const ifindex = await host.execNode(cliMain, ['ifindex', ...names]);
+  const ifindex = await host.execNode(CLI_MAIN, ['ifindex', ...names]);
   assert.equal(ifindex.code, 0, ifindex.stderr);
   const kernelIndex = new Map(k.nameindex.map(([i, n]) => [n, i]));
   assert.deepEqual(ifindex.stdout.trimEnd().split('\n'), names.map((n) => String(kernelIndex.get(n))), 'fe80 ifindex vs if_nameindex(3)');
-  const ifname = await host.execNode(cliMain, ['ifname', ...indexes]);
+  const ifname = await host.execNode(CLI_MAIN, ['ifname', ...indexes]);
   assert.equal(ifname.code, 0, ifname.stderr);
   assert.deepEqual(ifname.stdout.trimEnd().split('\n'), names, 'fe80 ifname is the reverse');
-  const missing = await host.execNode(cliMain, ['ifindex', 'eth0', 'nosuch0']);
+  const missing = await host.execNode(CLI_MAIN, ['ifindex', 'eth0', 'nosuch0']);
   assert.equal(missing.code, 1, missing.stderr);
   assert.equal(missing.stdout, `${kernelIndex.get('eth0')}\n`, 'the known name is still printed');
   assert.match(missing.stderr, /nosuch0/);
@@ -236,7 +236,7 @@ labTest('an interface whose name is not UTF-8 is left out; every other one keeps
     dump.interfaces.map((i) => [i.name, i.index, i.mtu, i.mac]),
     good.map((l) => [l.ifname, l.ifindex, l.mtu, l.address ?? null]),
   );
-  const cli = await ns.execNode(cliMain, ['ifindex', 'good0', 'vé1']);
+  const cli = await ns.execNode(CLI_MAIN, ['ifindex', 'good0', 'vé1']);
   assert.equal(cli.code, 0, cli.stderr);
   assert.equal(cli.stdout, ['good0', 'vé1'].map((n) => `${good.find((l) => l.ifname === n)!.ifindex}\n`).join(''));
 });
@@ -282,7 +282,7 @@ test('registry agrees with the kernel in the current namespace', async () => {
     const r = run(fileURLToPath(dumpScript), ['nosuch0']);
     assert.equal(r.status, 0, r.stderr);
     const dump = JSON.parse(r.stdout) as Dumped;
-    const cli = run(cliMain, ['ifindex', ...dump.interfaces.map((i) => i.name)]);
+    const cli = spawnSync(process.execPath, cliArgv('ifindex', ...dump.interfaces.map((i) => i.name)), { encoding: 'utf8' });
     const after = await kernel(undefined);
     if (names(before) !== names(after)) continue; // interfaces came or went meanwhile
     try {

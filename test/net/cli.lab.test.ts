@@ -10,10 +10,9 @@ import { labTest } from '../../src/testing/index.js';
 import type { Namespace } from '../../src/testing/index.js';
 import { clientServer, threeLinks } from './fixtures/util.js';
 import { selfSigned } from '../http/tls-cert.js';
+import { cliCommand } from '../helpers/cli.js';
 
-const tsx = import.meta.resolve('tsx');
-const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-const cli = (...args: string[]): [string, string[]] => [process.execPath, ['--import', tsx, main, ...args]];
+const cli = cliCommand;
 
 /** Resolves with the port once the listener printed "listening on [..]:PORT". */
 function listening(child: ChildProcess): Promise<{ endpoint: string; port: number }> {
