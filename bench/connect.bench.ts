@@ -118,7 +118,8 @@ async function burst(open: () => Promise<net.Socket>, ms: number, parallel: numb
 
 /** Median ms of each opener over `n` sequential rounds, the openers interleaved (after warm-ups). */
 async function timeMedians(n: number, openers: (() => Promise<net.Socket>)[]): Promise<number[]> {
-  for (const open of openers) for (let i = 0; i < 3; i++) (await open()).destroy();
+  // warm: medians of steady-state code, not of the JIT's tier-ups (a few hundred calls in)
+  for (const open of openers) for (let i = 0; i < 50; i++) (await open()).destroy();
   const times: number[][] = openers.map(() => []);
   for (let i = 0; i < n; i++) {
     for (const [j, open] of openers.entries()) {

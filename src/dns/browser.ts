@@ -10,7 +10,7 @@ import { Fe80Error, isStaleInterfaceError } from '../errors.js';
 import { abortedError } from '../cancel.js';
 import { ScopedAddress } from '../addr/index.js';
 import type { InterfaceInfo, InterfaceRegistry } from '../iface/index.js';
-import { clock, type ClockJob } from './clock.js';
+import { clock, type ClockJob } from '../clock.js';
 import { EventQueue } from './event-queue.js';
 import { ipv4Of } from './interfaces.js';
 import { MAX_PACKET, MAX_PER_SET, MAX_TTL } from './limits.js';

@@ -7,7 +7,7 @@ import { abortedError } from '../cancel.js';
 import { ScopedAddress } from '../addr/index.js';
 import type { InterfaceInfo, InterfaceRegistry } from '../iface/index.js';
 import type { CachePlan, MdnsCache } from './cache.js';
-import { clock, type ClockJob } from './clock.js';
+import { clock, type ClockJob } from '../clock.js';
 import { ipv4Of } from './interfaces.js';
 import type { MdnsResult } from './mdns.js';
 import { heardAddress, isLinkLocalText, isOnLink, isOnLinkOnly } from './onlink.js';

@@ -3,9 +3,11 @@
 // as soon as an attempt fails, keep the first that succeeds and cancel the rest at once.
 // The winner is handed over before the losers are torn down (in the next check phase of the
 // same loop iteration), as Go's dialParallel returns while its losers are cancelled: the caller's
-// first write does not wait for k-1 socket closes.
+// first write does not wait for k-1 socket closes. The attempt delay runs on the shared clock: a
+// connect that wins within it (the usual case) neither creates nor clears a timer.
 import { Fe80ConnectError, type Attempt } from '../errors.js';
 import { abortedError, watchCancel } from '../cancel.js';
+import { clock as sharedClock, type ClockJob, type SharedClock } from '../clock.js';
 
 /** RFC 8305 §5: a new attempt MUST NOT start within 10 ms of the previous one (0 = all at once). */
 export const MIN_ATTEMPT_DELAY = 10;
@@ -39,6 +41,40 @@ export interface RaceOptions<T> {
   label: () => string;
   /** disposes of a value that arrived after the race was decided */
   dispose: (value: T) => void;
+  /** @internal the clock of the attempt delays (default: the process-wide one; tests give their own) */
+  clock?: SharedClock | undefined;
+}
+
+/**
+ * The race's one pending start ("one timer at a time") as a job of the shared clock. It keeps
+ * the process alive while armed, as a timer of its own would.
+ */
+class StartTimer implements ClockJob {
+  due = Infinity;
+  readonly done = false;
+  constructor(
+    readonly clock: SharedClock,
+    readonly fire: () => void,
+  ) {}
+
+  arm(ms: number): void {
+    this.due = this.clock.now() + ms;
+    this.clock.schedule(this, this.due);
+  }
+
+  cancel(): void {
+    if (this.due === Infinity) return;
+    this.due = Infinity;
+    this.clock.remove(this);
+  }
+
+  tick(now: number): void {
+    // the clock may tick a job up to 1 ms early; an attempt never starts before its delay (RFC
+    // 8305 §5: not within 10 ms of the previous one): still pending, it is re-armed for the rest
+    if (now < this.due) return;
+    this.cancel();
+    this.fire();
+  }
 }
 
 export interface RaceResult<C, T> {
@@ -92,14 +128,13 @@ export function race<C, T>(entries: readonly RaceEntry<C>[], open: Opener<C, T>,
     const attempts = (): Attempt[] => failed.map(({ entry, error }) => ({ endpoint: entry.endpoint, interface: entry.interface, error }));
     let next = 0;
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
+    const timer = new StartTimer(options.clock ?? sharedClock, () => startNext());
 
     const finish = (error: Error | undefined, result?: RaceResult<C, T>): void => {
       if (settled) return;
       settled = true;
-      if (timer !== undefined) clearTimeout(timer);
+      timer.cancel();
       if (immediate !== undefined) clearImmediate(immediate);
-      timer = undefined;
       immediate = undefined;
       disarm();
       const losers = [...cancels.values()];
@@ -138,19 +173,17 @@ export function race<C, T>(entries: readonly RaceEntry<C>[], open: Opener<C, T>,
       } else startNext();
     };
     const schedule = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
+      timer.cancel();
       if (settled || next >= entries.length) return;
-      if (next === 1 && options.headStart !== undefined && failed.length === 0) timer = setTimeout(startNext, effectiveDelay(options.headStart));
+      if (next === 1 && options.headStart !== undefined && failed.length === 0) timer.arm(effectiveDelay(options.headStart));
       else if (delay === 0) immediate ??= setImmediate(turn);
-      else timer = setTimeout(startNext, delay);
+      else timer.arm(delay);
     };
 
     function startNext(): void {
       // Called by the stagger timer or early, after a failure: either way no other start may stay
       // armed, or the next attempt would come one delay too soon (one timer at a time).
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
+      timer.cancel();
       if (settled || next >= entries.length) return;
       const index = next++;
       const entry = entries[index] as RaceEntry<C>;

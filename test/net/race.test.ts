@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { Fe80ConnectError } from '../../src/errors.js';
 import { effectiveDelay, race, type RaceEntry } from '../../src/net/race.js';
+import { SharedClock } from '../../src/clock.js';
 
 interface Fake {
   log: string[];
@@ -30,9 +31,16 @@ const turns = async (n: number): Promise<void> => {
 };
 const entries = (...names: string[]): RaceEntry<string>[] => names.map((n) => ({ candidate: n, endpoint: `[fe80::1%${n}]:80`, interface: n }));
 
+/** Mocked timers, and a clock that reads the mocked time (the attempt delays run on a shared clock). */
+function mockedClock(t: TestContext): SharedClock {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  return new SharedClock(() => Date.now());
+}
+
 function run(t: TestContext, f: Fake, names: string[], attemptDelay: number, extra: { timeout?: number; signal?: AbortSignal } = {}) {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const clock = mockedClock(t);
   return race(entries(...names), f.open, {
+    clock,
     attemptDelay,
     timeout: extra.timeout,
     signal: extra.signal,
@@ -215,14 +223,14 @@ describe('race', () => {
 
   test('an opener that throws counts as a failed attempt', async (t) => {
     const f = fake();
-    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const clock = mockedClock(t);
     const p = race(
       entries('a', 'b'),
       (c, done) => {
         if (c === 'a') throw new Error('boom');
         return f.open(c, done);
       },
-      { attemptDelay: 250, timeout: undefined, signal: undefined, label: () => 'x', dispose: () => {} },
+      { attemptDelay: 250, timeout: undefined, signal: undefined, label: () => 'x', dispose: () => {}, clock },
     );
     assert.deepEqual(f.log, ['start b']);
     f.attempts.get('b')!.ok();
@@ -237,9 +245,10 @@ describe('race: the stagger after an early failure', () => {
     t.mock.timers.tick(10);
     f.attempts.get('a')!.fail('ECONNREFUSED');
     assert.deepEqual(f.log, ['start a', 'start b'], 'b starts at once at 10 ms');
-    t.mock.timers.tick(299);
-    assert.deepEqual(f.log, ['start a', 'start b'], 'no start at 300 ms: the first timer was disarmed');
-    t.mock.timers.tick(1);
+    // (mocked timers run a callback with the clock already at the end of the tick: stop at 300)
+    t.mock.timers.tick(290);
+    assert.deepEqual(f.log, ['start a', 'start b'], 'no start at 300 ms: the first deadline was disarmed');
+    t.mock.timers.tick(10);
     assert.deepEqual(f.log, ['start a', 'start b', 'start c'], 'c at 310 ms');
     t.mock.timers.tick(299);
     assert.deepEqual(f.log, ['start a', 'start b', 'start c']);
@@ -253,8 +262,8 @@ describe('race: the stagger after an early failure', () => {
 describe('race: a head start for a hinted first attempt', () => {
   test('delay 0 with a 250 ms head start: the others wait for it, then start as delay 0 does', async (t) => {
     const f = fake();
-    t.mock.timers.enable({ apis: ['setTimeout'] });
-    const p = race(entries('a', 'b', 'c'), f.open, { attemptDelay: 0, headStart: 250, timeout: undefined, signal: undefined, label: () => 'x', dispose: () => {} });
+    const clock = mockedClock(t);
+    const p = race(entries('a', 'b', 'c'), f.open, { attemptDelay: 0, headStart: 250, timeout: undefined, signal: undefined, label: () => 'x', dispose: () => {}, clock });
     await turns(3);
     assert.deepEqual(f.log, ['start a'], 'no other attempt while the hinted one has its head start');
     t.mock.timers.tick(250);
@@ -266,11 +275,46 @@ describe('race: a head start for a hinted first attempt', () => {
   });
   test('the hinted attempt fails: the rest start at once (RFC 8305 §5)', async (t) => {
     const f = fake();
-    t.mock.timers.enable({ apis: ['setTimeout'] });
-    const p = race(entries('a', 'b'), f.open, { attemptDelay: 0, headStart: 250, timeout: undefined, signal: undefined, label: () => 'x', dispose: () => {} });
+    const clock = mockedClock(t);
+    const p = race(entries('a', 'b'), f.open, { attemptDelay: 0, headStart: 250, timeout: undefined, signal: undefined, label: () => 'x', dispose: () => {}, clock });
     f.attempts.get('a')!.fail('ECONNREFUSED');
     assert.deepEqual(f.log, ['start a', 'start b']);
     f.attempts.get('b')!.ok();
     assert.equal((await p).value, 'b');
+  });
+});
+
+describe('race: the attempt delays share one timer', () => {
+  const timeouts = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+  test('many races waiting on their delay arm one timer; each win or failure leaves nothing pending', async () => {
+    const clock = new SharedClock(); // real time: no mock, so the timer count is the real one
+    const before = timeouts();
+    const fakes = Array.from({ length: 20 }, () => fake());
+    const races = fakes.map((f) => race(entries('a', 'b'), f.open, { attemptDelay: 250, headStart: 250, timeout: undefined, signal: undefined, label: () => 'x', dispose: () => {}, clock }));
+    assert.equal(clock.pending, 20);
+    assert.equal(timeouts(), before + 1, 'one timer for twenty pending starts');
+    fakes.forEach((f, i) => (i % 2 === 0 ? f.attempts.get('a')!.ok() : f.attempts.get('a')!.fail('ECONNREFUSED')));
+    assert.equal(clock.pending, 0, 'a win cancels its start, a failure starts the next at once');
+    assert.equal(timeouts(), before, 'nothing pending: the timer no longer keeps the process alive');
+    fakes.forEach((f, i) => i % 2 === 1 && f.attempts.get('b')!.ok());
+    assert.deepEqual((await Promise.all(races)).map((r) => r.value), fakes.map((_, i) => (i % 2 === 0 ? 'a' : 'b')));
+    for (const f of fakes) assert.equal(f.log.filter((l) => l.startsWith('start')).length, f.attempts.size);
+  });
+
+  test('the start still comes after its delay on the real clock (not before, never lost)', async () => {
+    const clock = new SharedClock();
+    const f = fake();
+    const t0 = performance.now();
+    let started = 0;
+    const p = race(entries('a', 'b'), (c, done) => {
+      if (c === 'b') started = performance.now();
+      return f.open(c, done);
+    }, { attemptDelay: 30, timeout: undefined, signal: undefined, label: () => 'x', dispose: () => {}, clock });
+    while (f.log.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.ok(started - t0 >= 29, `b started ${(started - t0).toFixed(1)} ms after a`);
+    f.attempts.get('b')!.ok();
+    assert.equal((await p).value, 'b');
+    assert.equal(clock.pending, 0);
   });
 });

@@ -2,7 +2,7 @@
 // due job, ref'd only while a job that keeps the process alive is pending.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SharedClock, type ClockJob } from '../../src/dns/clock.js';
+import { SharedClock, type ClockJob } from '../src/clock.js';
 
 class Job implements ClockJob {
   due: number;
