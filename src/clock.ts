@@ -70,7 +70,17 @@ export class SharedClock {
     const due: ClockJob[] = [];
     for (const job of this.#active) if (!job.done && job.due <= now + 1) due.push(job);
     if (due.length > 1) due.sort((a, b) => a.due - b.due);
-    for (const job of due) if (!job.done && job.due <= now + 1) job.tick(now);
+    // a job that throws neither stops the others nor the clock: the first error is thrown
+    // (an uncaught exception, as from a timer of its own) once the clock is armed again
+    let failure: { error: unknown } | undefined;
+    for (const job of due) {
+      if (job.done || job.due > now + 1) continue;
+      try {
+        job.tick(now);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
     let next = Infinity;
     for (const job of this.#active) {
       if (job.done) this.remove(job);
@@ -78,6 +88,7 @@ export class SharedClock {
     }
     if (this.#timer !== undefined) clearTimeout(this.#timer); // a tick may have scheduled meanwhile
     this.#arm(next);
+    if (failure !== undefined) throw failure.error;
   }
 }
 

@@ -61,3 +61,29 @@ test('the timer keeps the process alive only while a job that wants that is pend
   clock.remove(quiet);
   assert.equal(clock.pending, 0);
 });
+
+test('a job that throws: the others still tick, the clock stays armed, the error is not lost', async () => {
+  const clock = new SharedClock();
+  const log: string[] = [];
+  const t0 = performance.now();
+  const bad = { due: t0 + 5, done: false, tick(): void {
+    this.done = true;
+    throw new Error('boom');
+  } };
+  const good = new Job('good', log, t0 + 5);
+  const later = new Job('later', log, t0 + 40);
+  const errors: unknown[] = [];
+  // the throw surfaces as an uncaught exception, as it would from a timer of its own
+  const listeners = process.listeners('uncaughtException');
+  process.removeAllListeners('uncaughtException');
+  process.on('uncaughtException', (error) => errors.push(error));
+  try {
+    for (const job of [bad, good, later]) clock.schedule(job, job.due);
+    for (let i = 0; i < 100 && !later.done; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  } finally {
+    process.removeAllListeners('uncaughtException');
+    for (const l of listeners) process.on('uncaughtException', l);
+  }
+  assert.deepEqual(log, ['good', 'later'], 'the job due with the one that threw, and the next one');
+  assert.deepEqual(errors.map((e) => (e as Error).message), ['boom']);
+});
