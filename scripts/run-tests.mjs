@@ -18,17 +18,18 @@ for (let i = 0; i < args.length; i++) {
   else filters.push(args[i]);
 }
 
-function walk(dir) {
+/** The files under `dir` whose names end with `suffix`, sorted, as absolute paths. */
+function walk(dir, suffix) {
   const out = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else if (name.endsWith('.test.ts')) out.push(relative(root, p));
+    if (statSync(p).isDirectory()) out.push(...walk(p, suffix));
+    else if (name.endsWith(suffix)) out.push(p);
   }
   return out;
 }
 
-const files = walk(join(root, 'test')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+const files = walk(join(root, 'test'), '.test.ts').map((p) => relative(root, p)).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error(`run-tests: no test files matched ${filters.join(' ') || 'test/**/*.test.ts'}`);
   process.exit(1);
@@ -46,8 +47,7 @@ async function transpileSources() {
   const out = join(root, `.test-cli-${process.pid}`);
   const compilerOptions = { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true };
   const src = join(root, 'src');
-  const walkTs = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walkTs(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : []));
-  for (const file of walkTs(src)) {
+  for (const file of walk(src, '.ts').filter((f) => !f.endsWith('.d.ts'))) {
     const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions, fileName: file });
     const target = join(out, relative(src, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(target), { recursive: true });

@@ -68,13 +68,15 @@ export class SharedClock {
     // the jobs due, earliest first (a stalled loop finds several due at once); a copy, since a
     // job may finish or schedule others while ticking
     const due: ClockJob[] = [];
-    for (const job of this.#active) if (!job.done && job.due <= now + 1) due.push(job);
+    // never before `due` (a timer may fire early: libuv's loop time is cached and in whole ms);
+    // a job not yet due is armed again for the rest (at least 1 ms: no spin)
+    for (const job of this.#active) if (!job.done && job.due <= now) due.push(job);
     if (due.length > 1) due.sort((a, b) => a.due - b.due);
     // a job that throws neither stops the others nor the clock: the first error is thrown
     // (an uncaught exception, as from a timer of its own) once the clock is armed again
     let failure: { error: unknown } | undefined;
     for (const job of due) {
-      if (job.done || job.due > now + 1) continue;
+      if (job.done || job.due > now) continue;
       try {
         job.tick(now);
       } catch (error) {

@@ -188,6 +188,12 @@ export class Fe80ConnectError extends Fe80Error {
   }
 }
 
+/** `a, b, c, ... (N more)`: the first `max` of `words` for a message ('' for none). */
+export function clippedList(words: readonly string[], max: number): string {
+  const shown = words.length > max ? [...words.slice(0, max), `... (${words.length - max} more)`] : words;
+  return shown.join(', ');
+}
+
 /** At most this many characters of user input appear in a message (the full text stays on `input`). */
 export const MAX_QUOTED = 120;
 

@@ -7,7 +7,7 @@
 // for both audiences (`error.advice`, `messageFor(error, 'cli')`); here a missing zone is also
 // shown in the form the user typed (their URL or HOST PORT, not the floor's default endpoint), and
 // what remains of library wording in messages without advice (parser names, hints) is rewritten.
-import { Fe80Error, messageFor, quote } from '../errors.js';
+import { clippedList, Fe80Error, messageFor, quote } from '../errors.js';
 import { registry as defaultRegistry, type InterfaceInfo, type InterfaceRegistry } from '../iface/index.js';
 import { shellQuote } from '../zone/advice.js'; // the leaf module: not the whole zone floor at start-up
 import { ScopedAddress } from '../addr/index.js';
@@ -53,9 +53,7 @@ function names(list: readonly InterfaceInfo[], mark = false): string {
 }
 
 function listed(words: readonly string[]): string {
-  const shown = words.slice(0, LISTED);
-  if (words.length > LISTED) shown.push(`... (${words.length - LISTED} more)`);
-  return shown.join(', ') || 'none';
+  return clippedList(words, LISTED) || 'none';
 }
 
 /** The user's destination with `zone` written into it, as they would retype it. */

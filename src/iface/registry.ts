@@ -5,7 +5,7 @@
 // keeps the table current (`watch()`), lookups never re-read. Without one, a cached index-to-name
 // mapping is checked with the backend before it is handed out (see `verify` in types.ts), so a
 // numeric zone never reaches a socket through a link that was deleted, re-created or renamed since.
-import { Fe80Error, quote } from '../errors.js';
+import { clippedList, Fe80Error, quote } from '../errors.js';
 import { checkBoolean, checkMs } from '../validate.js';
 import { toInterfaceInfo } from './interface-info.js';
 import { LinuxBackend } from './linux-backend.js';
@@ -301,7 +301,7 @@ export class InterfaceRegistry {
     this.#ensureFresh(); // only matters for zone 0 on a cold cache, which skips the read above
     const input = String(zone);
     const hint = typeof zone === 'number' || mode === 'index' ? undefined : this.#hintFor(input);
-    // the message is built when read, from the table of now (a flood of misses builds none)
+    // the message is built when read, from the table of when it was thrown (a flood of misses builds none)
     const have = this.#have();
     const message = (): string => unknownMessage(zone, input, mode, have);
     throw new Fe80Error('ERR_UNKNOWN_INTERFACE', message, hint === undefined ? { input } : { input, hint });
@@ -311,11 +311,7 @@ export class InterfaceRegistry {
   #have(): NonNullable<Table['have']> {
     const t = this.#table;
     if (t.have !== undefined) return t.have;
-    const list = (f: (i: InterfaceInfo) => string): string => {
-      const shown = t.list.slice(0, LISTED_IN_ERRORS).map(f);
-      if (t.list.length > LISTED_IN_ERRORS) shown.push(`... (${t.list.length - LISTED_IN_ERRORS} more)`);
-      return shown.length > 0 ? shown.join(', ') : '(none)';
-    };
+    const list = (f: (i: InterfaceInfo) => string): string => clippedList(t.list.map(f), LISTED_IN_ERRORS) || '(none)';
     const lower = new Map<string, string>();
     for (const name of t.byName.keys()) if (!lower.has(name.toLowerCase())) lower.set(name.toLowerCase(), name);
     t.have = { names: list((i) => i.name), indexes: list((i) => `${i.index} ${i.name}`), lower };

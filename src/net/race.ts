@@ -52,28 +52,27 @@ export interface RaceOptions<T> {
 class StartTimer implements ClockJob {
   due = Infinity;
   readonly done = false;
-  constructor(
-    readonly clock: SharedClock,
-    readonly fire: () => void,
-  ) {}
+  readonly #clock: SharedClock;
+  readonly #fire: () => void;
+  constructor(clock: SharedClock, fire: () => void) {
+    this.#clock = clock;
+    this.#fire = fire;
+  }
 
   arm(ms: number): void {
-    this.due = this.clock.now() + ms;
-    this.clock.schedule(this, this.due);
+    this.due = this.#clock.now() + ms;
+    this.#clock.schedule(this, this.due);
   }
 
   cancel(): void {
     if (this.due === Infinity) return;
     this.due = Infinity;
-    this.clock.remove(this);
+    this.#clock.remove(this);
   }
 
-  tick(now: number): void {
-    // the clock may tick a job up to 1 ms early; an attempt never starts before its delay (RFC
-    // 8305 §5: not within 10 ms of the previous one): still pending, it is re-armed for the rest
-    if (now < this.due) return;
+  tick(): void {
     this.cancel();
-    this.fire();
+    this.#fire();
   }
 }
 
