@@ -161,10 +161,28 @@ function optionLines(options: OptionSpecs, indent: string): string[] {
     if (spec.hidden) continue;
     const label = optionLabel(name, spec);
     const aliases = (spec.aliases ?? []).filter((a) => a.length > 1).map((a) => `--${a}`);
-    const text = `${spec.description ?? ''}${aliases.length > 0 ? ` (also ${aliases.join(', ')})` : ''}`;
-    if (label.length <= 26) lines.push(`${indent}${label.padEnd(28)}${text}`);
-    else lines.push(`${indent}${label}`, `${indent}${' '.repeat(28)}${text}`);
+    const text = wrap(`${spec.description ?? ''}${aliases.length > 0 ? ` (also ${aliases.join(', ')})` : ''}`, HELP_WIDTH - indent.length - 28);
+    const pad = `${indent}${' '.repeat(28)}`;
+    if (label.length <= 26) lines.push(`${indent}${label.padEnd(28)}${text[0] ?? ''}`, ...text.slice(1).map((t) => pad + t));
+    else lines.push(`${indent}${label}`, ...text.map((t) => pad + t));
   }
+  return lines;
+}
+
+/** Help lines stay within this many columns (as man pages on an 80-column terminal, with room). */
+const HELP_WIDTH = 100;
+
+/** `text` broken at spaces into lines of at most `width` characters (a longer word stays whole). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '' || lines.length === 0) lines.push(line);
   return lines;
 }
 

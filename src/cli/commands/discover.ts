@@ -2,44 +2,10 @@
 // answers arrive, with a progress line while the probes run, then a summary; piped or with
 // --json, one JSON object per event (NDJSON), for jq and scripts.
 import type { Writable } from 'node:stream';
-import { EXIT, UsageError, parse, writeLine, type Command } from '../command.js';
+import { EXIT, UsageError, defineCommand, parse, writeLine } from '../command.js';
 import { quote } from '../../errors.js';
 import { discover, SOURCE_NAMES, type Device, type DiscoverEvent, type DiscoverOptions, type SourceName, type SourceReport } from '../../discover/index.js';
 
-const help = `usage: fe80 discover [IFACE...] [--timeout S] [--watch] [--json] [--source LIST]
-
-Find the devices on directly attached links and print one line per device per link: its scoped
-address (fe80::x%IFACE), MAC and vendor, host name, DNS-SD services and web interface. The
-answers of every source are merged by MAC (or by address where no MAC is known):
-
-  dnssd       DNS-SD browsing over mDNS (RFC 6763)
-  ping        ICMPv6 echo to all nodes (ff02::1%IFACE) with the system ping
-  neighbours  the kernel's neighbour table (ip -j neigh; IPv6 and IPv4)
-  ssdp        UPnP M-SEARCH to ff02::c%IFACE and 239.255.255.250
-  lldp        LLDP neighbours of a running lldpd (lldpcli)
-
-Nothing is sent on interfaces other than the ones chosen. A source that cannot run here says why.
-
-Arguments:
-  IFACE               interfaces to look on (names or indexes). Default: every interface that
-                      is up, not loopback, with an IPv6 link-local address
-
-Options:
-      --timeout S     stop after S seconds (default 3; decimals allowed). With --watch: run for
-                      S seconds, else until interrupted
-  -w, --watch         keep running and report devices as they come and go (Ctrl-C ends)
-      --json          one JSON object per event (NDJSON): {"event":"found"|"updated"|"lost"|
-                      "source", ...}; the default when stdout is not a terminal
-  -s, --source LIST   comma-separated sources to use (default: all)
-
-Exit status: 0 at least one device found, 1 none found (or an invalid interface), 2 usage error.
-
-Example:
-  $ fe80 discover eth1
-  INTERFACE  ADDRESS              MAC                VENDOR                   NAME            SERVICES
-  eth1       fe80::ba27:ebff:fe00:2%eth1  b8:27:eb:00:00:02  Raspberry Pi Foundation  pi.local  _http._tcp http://[fe80::ba27:ebff:fe00:2%25eth1]/
-  1 device on 1 link in 3.0 s (dnssd ping neighbours ssdp; lldp: no lldpd running)
-`;
 
 /** Text from the network, safe for a terminal: control and bidi characters escaped, clipped. */
 function clean(text: string): string {
@@ -126,15 +92,49 @@ class LiveTable {
 }
 
 const OPTIONS = {
-  timeout: { type: 'string', value: 'S', description: 'stop after S seconds (default 3)' },
-  watch: { type: 'boolean', short: 'w', description: 'keep running and report devices as they come and go' },
-  json: { type: 'boolean', description: 'one JSON object per event (NDJSON)' },
-  source: { type: 'string', short: 's', value: 'LIST', description: 'comma-separated sources to use (default: all)' },
+  timeout: { type: 'string', value: 'S', description: 'stop after S seconds (default 3; decimals allowed); with --watch: run for S seconds, else until interrupted' },
+  watch: { type: 'boolean', short: 'w', description: 'keep running and report devices as they come and go (Ctrl-C ends)' },
+  json: { type: 'boolean', description: 'one JSON object per event (NDJSON); the default when stdout is not a terminal' },
+  source: { type: 'string', short: 's', value: 'LIST', description: `comma-separated sources to use (default: all; have: ${SOURCE_NAMES.join(', ')})` },
 } as const;
 
-const command: Command = {
-  help,
+const description = `Finds the devices on directly attached links (IFACE..., names or indexes; default: every
+interface that is up, not loopback, with an IPv6 link-local address) and prints one line per
+device per link: its scoped address (fe80::x%IFACE), MAC and vendor, host name, DNS-SD services
+and web interface. The answers of every source are merged by MAC (or by address where no MAC is
+known):
+
+  dnssd       DNS-SD browsing over mDNS (RFC 6763)
+  ping        ICMPv6 echo to all nodes (ff02::1%IFACE) with the system ping
+  neighbours  the kernel's neighbour table (ip -j neigh; IPv6 and IPv4)
+  ssdp        UPnP M-SEARCH to ff02::c%IFACE and 239.255.255.250
+  lldp        LLDP neighbours of a running lldpd (lldpcli)
+
+Nothing is sent on interfaces other than the ones chosen. A source that cannot run here says why.
+
+On a terminal the table fills in as answers arrive, with a progress line while the probes run,
+then a summary. Piped, or with --json, each event is one JSON object per line (NDJSON):
+{"event":"found"|"updated"|"lost"|"source", ...}, for jq and scripts.`;
+
+const command = defineCommand({
+  name: 'discover',
+  summary: 'find the devices on each link: scoped address, MAC, vendor, names, services',
+  synopsis: ['[IFACE...] [--timeout S] [--watch] [--json] [--source LIST]'],
+  description,
   options: OPTIONS,
+  exit: [
+    ['0', 'at least one device was found'],
+    ['1', 'none was found, or an interface is invalid'],
+    ['2', 'usage error'],
+  ],
+  examples: [
+    '$ fe80 discover eth1',
+    'INTERFACE  ADDRESS                      MAC                VENDOR                   NAME      SERVICES',
+    'eth1       fe80::ba27:ebff:fe00:2%eth1  b8:27:eb:00:00:02  Raspberry Pi Foundation  pi.local  _http._tcp http://[fe80::ba27:ebff:fe00:2%25eth1]/',
+    '1 device on 1 link in 3.0 s (dnssd ping neighbours ssdp; lldp: no lldpd running)',
+    '$ fe80 discover --watch --json | jq -c \'select(.event == "found")\'',
+  ],
+  seeAlso: 'avahi-browse(1), ip-neighbour(8); fe80 help gateway',
   async run(args, io) {
     const { values, positionals } = parse(args, OPTIONS);
     const options: DiscoverOptions = {};
@@ -193,6 +193,6 @@ const command: Command = {
       process.removeListener('SIGTERM', onSignal);
     }
   },
-};
+});
 
 export default command;

@@ -4,30 +4,30 @@
 import { readFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline/promises';
-import { EXIT, integerArgument, parse, readInput, type Command, type Io } from '../command.js';
+import { defineCommand, EXIT, integerArgument, parse, readInput, type Io } from '../command.js';
 import type { Values as ParsedValues } from '../args.js';
 import { createGateway, discoveredDevices, type Gateway, type GatewayDevice } from '../../gateway/index.js';
 import type { DeviceTlsOptions } from '../../gateway/certificate.js';
 
-// descriptions and value names are for shell completion (the help text below is laid out by hand)
 export const GATEWAY_OPTIONS = {
   port: { type: 'string', value: 'N', description: 'gateway port on loopback (default 0: any free port)' },
-  'no-browser': { type: 'boolean', description: 'do not open the browser' },
-  insecure: { type: 'boolean', short: 'k', description: 'accept any certificate of an https device' },
+  insecure: { type: 'boolean', short: 'k', description: 'accept any certificate of an https device (its SHA-256 fingerprint is shown)' },
   cacert: { type: 'string', value: 'FILE', complete: 'file', description: 'verify https devices against the CA certificate(s) in FILE (PEM)' },
   pin: { type: 'string', value: 'SHA256', description: 'accept exactly the certificate with this SHA-256 fingerprint' },
-  interface: { type: 'string', value: 'IFACE', complete: 'interface', description: 'for a .local name: only the device on IFACE' },
-  'port-per-device': { type: 'boolean', description: 'also give each device a port of its own' },
+  interface: { type: 'string', value: 'IFACE', complete: 'interface', description: 'for a .local name: only the device on IFACE (default: every interface it answers on)' },
+  'port-per-device': {
+    type: 'boolean',
+    description: 'also give each device a port of its own (http://localhost:PORT2/), for clients that cannot use *.localhost names (cookies then ignore the port)',
+  },
+  'no-browser': { type: 'boolean', description: 'do not open the browser' },
 } as const;
 
-export const GATEWAY_OPTIONS_HELP = `  --port N               gateway port on loopback (default 0: any free port)
-  -k, --insecure         accept any certificate of an https device (its SHA-256 fingerprint is shown)
-      --cacert FILE      verify https devices against the CA certificate(s) in FILE (PEM)
-      --pin SHA256       accept exactly the certificate with this SHA-256 fingerprint
-      --interface IFACE  for a .local name: only the device on IFACE (default: every interface it answers on)
-      --port-per-device  also give each device a port of its own (http://localhost:PORT2/), for
-                         clients that cannot use *.localhost names (cookies then ignore the port)
-      --no-browser       do not open the browser`;
+/** What gateway and open exit with. */
+export const GATEWAY_EXIT = [
+  ['0', 'stopped with Ctrl-C (SIGINT) or SIGTERM'],
+  ['1', 'a device could not be opened'],
+  ['2', 'usage error'],
+] as const;
 
 type Values = ParsedValues<typeof GATEWAY_OPTIONS>;
 
@@ -115,9 +115,7 @@ export function runUntilStopped(gateway: Gateway, io: Io): Promise<number> {
   });
 }
 
-const help = `usage: fe80 gateway [TARGET...] [options]
-
-Runs the fe80 gateway in the foreground until Ctrl-C: a web server on loopback that opens
+const description = `Runs the fe80 gateway in the foreground until Ctrl-C: a web server on loopback that opens
 link-local devices in any browser, each on its own origin (http://fe80-2-eth0.localhost:PORT/,
 http://printer-eth0.localhost:PORT/), so cookies and storage of two devices never mix. Its
 landing page (http://localhost:PORT/) lists the devices, each with an "open" link and, for
@@ -129,20 +127,20 @@ an SSDP presentation URL) are listed too, and leave the page when they leave the
 (--no-discover: only the TARGETs).
 
 The gateway answers only for its own names (a page elsewhere cannot reach it through DNS
-rebinding) and forwards only to these devices, never to an address named in a request.
-
-Options:
-${GATEWAY_OPTIONS_HELP}
-      --no-discover      list only the TARGETs, not the devices discover finds
-
-Exit status: 0 stopped with Ctrl-C, 1 a device could not be opened, 2 usage error.
-`;
+rebinding) and forwards only to these devices, never to an address named in a request. The
+devices see their own address or name in Host, never a zone or a local interface name.`;
 
 const OPTIONS = { ...GATEWAY_OPTIONS, 'no-discover': { type: 'boolean', description: 'list only the TARGETs, not the devices discover finds' } } as const;
 
-const command: Command = {
-  help,
+const command = defineCommand({
+  name: 'gateway',
+  summary: 'run the gateway: link-local devices\' web pages in any browser, with a landing page',
+  synopsis: ['[TARGET...] [options]'],
+  description,
   options: OPTIONS,
+  exit: GATEWAY_EXIT,
+  examples: ["$ fe80 gateway 'http://[fe80::1%25eth0]/' printer.local", '$ fe80 gateway --no-discover --port 8080 fe80::2%eth1'],
+  seeAlso: 'fe80 help open; fe80 help discover; docs/gateway.md',
   async run(args, io) {
     const { values, positionals } = parse(args, OPTIONS);
     const gateway = await createGateway({
@@ -163,7 +161,7 @@ const command: Command = {
     if (values['no-browser'] !== true && !(await openBrowser(gateway.url))) io.stderr.write(`fe80: open ${gateway.url} in your browser\n`);
     return runUntilStopped(gateway, io);
   },
-};
+});
 
 export default command;
 

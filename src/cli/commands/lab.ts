@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT, UsageError, integerArgument, parse, type Command } from '../command.js';
+import { defineCommand, EXIT, UsageError, integerArgument, parse } from '../command.js';
 import { Fe80Error } from '../../errors.js';
 import { Lab, deviceLab, labSupport } from '../../testing/index.js';
 
@@ -12,22 +12,13 @@ import { Lab, deviceLab, labSupport } from '../../testing/index.js';
 const PREFIX = 'f8up';
 const STATE = join(tmpdir(), 'fe80-lab-up.json');
 
-const help = `usage: fe80 lab up [--peers N] [--links L] [--no-mdns]
-       fe80 lab down
-
-'lab up' (root, Linux) builds virtual links with network namespaces and N simulated devices
+const description = `'lab up' (root, Linux) builds virtual links with network namespaces and N simulated devices
 spread over L links (the same fe80::2 on every link), each serving a small web application
 (links, a redirect, a login form with a cookie, a WebSocket echo) and answering mDNS with its
 name and _http._tcp (avahi-daemon). It prints how to reach them from the client namespace, where
 your programs run, and stays until Ctrl-C or 'fe80 lab down', which remove everything.
 
-Options:
-  --peers N    devices (default 2, at most 64)
-  --links L    links (default 2, at most N)
-  --no-mdns    no avahi-daemon (devices reachable by address only)
-
-Exit status: 0 ok, 1 the lab could not be built (not root, no iproute2, ...), 2 usage error.
-`;
+'lab down' stops a running 'lab up' and removes whatever a killed one left behind.`;
 
 interface State {
   pid: number;
@@ -68,13 +59,23 @@ async function down(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.Writable
 
 const OPTIONS = {
   peers: { type: 'string', value: 'N', description: 'devices (default 2, at most 64)' },
-  links: { type: 'string', value: 'L', description: 'links (default 2, at most N)' },
+  links: { type: 'string', value: 'L', description: 'links (default 2, at most N and 16)' },
   'no-mdns': { type: 'boolean', description: 'no avahi-daemon (devices reachable by address only)' },
 } as const;
 
-const command: Command = {
-  help,
+const command = defineCommand({
+  name: 'lab',
+  summary: 'lab up|down: simulated link-local devices on virtual links to try fe80 on (root, Linux)',
+  synopsis: ['up [--peers N] [--links L] [--no-mdns]', 'down'],
+  description,
   options: OPTIONS,
+  exit: [
+    ['0', "ok ('lab up': removed again with Ctrl-C, SIGTERM or 'lab down')"],
+    ['1', 'the lab could not be built (not root, no iproute2, no avahi-daemon, ...)'],
+    ['2', 'usage error'],
+  ],
+  examples: ['$ sudo fe80 lab up --peers 4 --links 2', "$ sudo ip netns exec NS fe80 discover   # NS: the client namespace 'lab up' printed", '$ sudo fe80 lab down'],
+  seeAlso: 'ip-netns(8); fe80 help discover; fe80 help open',
   async run(args, io) {
     const { values, positionals } = parse(args, OPTIONS);
     const [action, ...rest] = positionals;
@@ -126,6 +127,6 @@ const command: Command = {
     });
     return EXIT.OK;
   },
-};
+});
 
 export default command;

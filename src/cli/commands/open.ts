@@ -1,14 +1,12 @@
 // `fe80 open TARGET`: a gateway for one device in the foreground, its local URL printed and
 // opened in the default browser.
-import { EXIT, UsageError, parse, type Command, type Io } from '../command.js';
+import { defineCommand, EXIT, UsageError, parse, type Io } from '../command.js';
 import { isLocalName } from '../../dns/index.js';
 import { Fe80Error } from '../../errors.js';
 import { createGateway, findDevice, parseDeviceTarget } from '../../gateway/index.js';
-import { GATEWAY_OPTIONS, GATEWAY_OPTIONS_HELP, describe, openBrowser, portOption, runUntilStopped, settleTrust, tlsOptions } from './gateway.js';
+import { GATEWAY_EXIT, GATEWAY_OPTIONS, describe, openBrowser, portOption, runUntilStopped, settleTrust, tlsOptions } from './gateway.js';
 
-const help = `usage: fe80 open TARGET [options]
-
-Opens a link-local device's web page in your browser: runs the fe80 gateway for it in the
+const description = `Opens a link-local device's web page in your browser: runs the fe80 gateway for it in the
 foreground (until Ctrl-C), prints the local URL (http://fe80-1-eth0.localhost:PORT/, or
 http://printer-eth0.localhost:PORT/ for a name) and opens it in the default browser
 (xdg-open, open or start). The device sees its own address or name in Host, never a zone.
@@ -22,18 +20,7 @@ TARGET:
                              device id): discover runs for up to 3 s and opens its web page
 
 An https device whose certificate does not verify is opened only with -k, --cacert, --pin or
-after you accept its SHA-256 fingerprint (asked on a terminal, or on the gateway page).
-
-Options:
-${GATEWAY_OPTIONS_HELP}
-
-Exit status: 0 stopped with Ctrl-C, 1 the device could not be opened, 2 usage error.
-
-Examples:
-  $ fe80 open 'http://[fe80::1%25eth0]/'
-  $ fe80 open printer.local --no-browser
-  $ fe80 open '[fe80::1%eth0]:8443' -k
-`;
+after you accept its SHA-256 fingerprint (asked on a terminal, or on the gateway page).`;
 
 /**
  * TARGET as the gateway takes it: a URL, endpoint, address or .local name as given; anything
@@ -51,9 +38,15 @@ async function deviceTarget(text: string, iface: string | undefined, io: Io): Pr
   return url;
 }
 
-const command: Command = {
-  help,
+const command = defineCommand({
+  name: 'open',
+  summary: "open a link-local device's web page in the browser through a local gateway",
+  synopsis: ['TARGET [options]'],
+  description,
   options: GATEWAY_OPTIONS,
+  exit: GATEWAY_EXIT,
+  examples: ["$ fe80 open 'http://[fe80::1%25eth0]/'", '$ fe80 open printer.local --no-browser', "$ fe80 open '[fe80::1%eth0]:8443' -k"],
+  seeAlso: 'xdg-open(1); fe80 help gateway; docs/gateway.md',
   async run(args, io) {
     const { values, positionals } = parse(args, GATEWAY_OPTIONS);
     if (positionals.length !== 1) throw new UsageError('expected exactly one TARGET');
@@ -80,6 +73,6 @@ const command: Command = {
     io.stderr.write('fe80: Ctrl-C stops the gateway\n');
     return runUntilStopped(gateway, io);
   },
-};
+});
 
 export default command;
