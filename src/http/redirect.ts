@@ -1,6 +1,6 @@
 // Redirect rules for fetch (WHATWG Fetch §4.4 "HTTP-redirect fetch"), applied by fe80 itself
 // because a Location such as `http://[fe80::2%25eth0]/` cannot go through undici's WHATWG URL.
-import { parseUrl } from '../addr/index.js';
+import { parseUrl, type ParsedUrl } from '../addr/index.js';
 import type { Arrival } from './arrival.js';
 import type { HttpTarget } from './target.js';
 import { zoneKey } from './target.js';
@@ -25,25 +25,33 @@ export function locationUrl(location: string, current: HttpTarget): string {
 }
 
 /**
- * The zone policy for the next hop, given the next URL as `locationUrl` made it: a Location on
+ * The link a redirect's next hop is on, given the next URL as `locationUrl` made it: a Location on
  * the same host (relative ones included) or at a zone-free link-local literal is on the link the
  * redirect came from, because the server cannot know the client's zone names. That link is the
  * interface the response actually came over (`arrival`, known for a host name or a raced zone
- * list only from the socket), else the target's single zone. Any other Location (another name, a
- * zoned or routed literal) gets the caller's own zone options: undefined here.
+ * list only from the socket), else the current hop's single zone. Any other Location (another
+ * name, a zoned or routed literal) gets the caller's own zone options: undefined here.
  */
 export function inheritedZone(current: HttpTarget, next: string, arrival?: Arrival): string | undefined {
-  let parsed: ReturnType<typeof parseUrl>;
+  let parsed: ParsedUrl;
   try {
     parsed = parseUrl(next);
   } catch {
     return undefined; // resolveTarget reports it
   }
-  const sameHost = parsed.zone === undefined && parsed.url.hostname.toLowerCase() === current.url.hostname.toLowerCase();
-  const zoneFreeLinkLocal = parsed.zone === undefined && parsed.address?.requiresZone() === true;
-  if (!sameHost && !zoneFreeLinkLocal) return undefined;
-  if (arrival?.interface !== undefined) return arrival.interface;
-  return current.zone;
+  return redirectLink(parsed, current.url.hostname, current.zone, arrival?.interface);
+}
+
+/**
+ * The rule of `inheritedZone` on parsed parts, shared with the CLI's -L: `currentZone` is the
+ * one interface the current hop was pinned to (never 'auto' or a list), `arrival` the interface
+ * its response came in on.
+ */
+export function redirectLink(next: ParsedUrl, currentHostname: string, currentZone: string | undefined, arrival: string | undefined): string | undefined {
+  if (next.zone !== undefined) return undefined;
+  // a literal that takes no zone (global, IPv4) never gets one (RFC 4007 §6)
+  if (next.address !== undefined) return next.address.requiresZone() ? (arrival ?? currentZone) : undefined;
+  return next.url.hostname.toLowerCase() === currentHostname.toLowerCase() ? (arrival ?? currentZone) : undefined;
 }
 
 /** 301/302 POST and 303 non-GET/HEAD become GET without a body (Fetch §4.4 step 12). */

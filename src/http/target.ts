@@ -75,7 +75,11 @@ function parseCached(input: string | URL): ParsedUrl {
  * `Response.url` and messages: no credentials, no fragment (as a Response URL).
  */
 export function displayUrl(target: HttpTarget): string {
-  const { url, zone } = target;
+  return zonedUrl(target.url, target.zone);
+}
+
+/** `url` (zone-free) with `zone` written into an IPv6 literal host, RFC 6874 style; a name stays as it is. */
+export function zonedUrl(url: URL, zone: string | undefined): string {
   const literal = url.hostname.startsWith('[');
   const host = zone !== undefined && literal ? `[${url.hostname.slice(1, -1)}%25${encodeURIComponent(zone)}]` : url.hostname;
   return `${url.protocol}//${host}${url.port === '' ? '' : `:${url.port}`}${url.pathname}${url.search}`;

@@ -168,3 +168,22 @@ labTest(
   },
   { timeout: 600_000, prefix: 'hc' },
 );
+
+labTest(
+  'fe80 fetch -L --zone auto on two links: a same-host redirect stays on the link that answered',
+  async (lab) => {
+    // fe80::2 on both links; only one serves port 8080 (the other refuses), so the race picks it
+    const client = await lab.namespace('client');
+    const server = await lab.namespace('server');
+    const link = await lab.link(client, server);
+    await lab.link(client, await lab.namespace('other'));
+    await readyLine(server.spawn('python3', [PEER, '8080']), 'http peer', 30_000);
+    const IF = link.a.name;
+    const r = await client.execNode(CLI_MAIN, ['fetch', '-sSvL', '--zone', 'auto', 'http://[fe80::2]:8080/redirect?to=/echo'], { timeout: 60_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /"path": "\/echo"/);
+    assert.match(r.stderr, new RegExp(`^\\* Following the redirect to http://\\[fe80::2%25${IF}\\]:8080/echo$`, 'm'));
+    assert.match(r.stderr, new RegExp(`^\\* interface ${IF}: the interface the redirect came in on, ${IF}$|^\\* interface ${IF}: the zone written in the URL$`, 'm'));
+  },
+  { timeout: 120_000, prefix: 'hr' },
+);

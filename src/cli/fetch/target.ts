@@ -1,7 +1,9 @@
 // Where one hop of `fe80 fetch` goes: the zone-free URL undici sends, the zone that picks the
 // interface (from the URL, from --zone, or inherited over a redirect) and the words -v uses to say
 // why that interface.
-import { parseUrl, ScopedAddress, type ParsedUrl } from '../../addr/index.js';
+import { parseUrl, type ParsedUrl } from '../../addr/index.js';
+import { redirectLink } from '../../http/redirect.js';
+import { zonedUrl } from '../../http/target.js';
 import { Fe80Error, quote } from '../../errors.js';
 import { resolveZones, type ZoneOption } from '../../net/index.js';
 import { hasScheme } from '../url-input.js';
@@ -14,12 +16,6 @@ export interface HopTarget {
   display: string;
   /** -v: which interface(s) and why */
   why: string | undefined;
-}
-
-/** `http://[fe80::1%25eth0]:8080/x`: the URL with its zone, RFC 6874 style, no credentials or fragment. */
-export function displayUrl(url: URL, zone: string | undefined): string {
-  const host = zone === undefined ? url.hostname : `[${url.hostname.slice(1, -1)}%25${encodeURIComponent(zone)}]`;
-  return `${url.protocol}//${host}${url.port === '' ? '' : `:${url.port}`}${url.pathname}${url.search}`;
 }
 
 function zoneWords(zone: ZoneOption): string {
@@ -45,11 +41,11 @@ export function hopTarget(text: string, fallback: ZoneOption | undefined, source
     const why = mdns
       ? `${name}: a .local name, resolved with mDNS${where}; the interface an answer came in on is its zone`
       : `${name}: resolved by the system resolver${where}`;
-    return { parsed, zone: fallback, display: displayUrl(parsed.url, undefined), why };
+    return { parsed, zone: fallback, display: zonedUrl(parsed.url, undefined), why };
   }
   const own = parsed.zone;
   if (own === undefined && !address.requiresZone()) {
-    return { parsed, zone: undefined, display: displayUrl(parsed.url, undefined), why: `${address.address} takes no zone: the routing table picks the interface` };
+    return { parsed, zone: undefined, display: zonedUrl(parsed.url, undefined), why: `${address.address} takes no zone: the routing table picks the interface` };
   }
   const zone: ZoneOption | undefined = own ?? fallback;
   // a zone in the URL and a different --zone: refused, as the library does, rather than one ignored
@@ -61,7 +57,7 @@ export function hopTarget(text: string, fallback: ZoneOption | undefined, source
   else if (candidates.length === 1 && !Array.isArray(fallback) && fallback !== 'auto') why = `interface ${names[0]}: ${source} ${zoneWords(fallback as ZoneOption)}`;
   else why = `racing ${names.join(', ')} (${source} ${zoneWords(fallback as ZoneOption)}${fallback === 'auto' ? ': every interface that is up with an IPv6 link-local address' : ', in that order'})`;
   const single = candidates.length === 1 ? candidates[0]?.interface?.name : undefined;
-  return { parsed, zone: single ?? zone, display: displayUrl(parsed.url, single), why };
+  return { parsed, zone: single ?? zone, display: zonedUrl(parsed.url, single), why };
 }
 
 export class UnsupportedScheme extends Error {
@@ -69,31 +65,25 @@ export class UnsupportedScheme extends Error {
 }
 
 /**
- * The next hop of a redirect: `location` resolved against the current URL. A zone-free link-local
- * literal takes the zone of the link the redirect came over (the only link it can mean); the same
- * host keeps its zone. Returns the URL text (zoned) and that zone.
+ * The next hop of a redirect: `location` resolved against the current URL, and the interface it
+ * is on when the Location says no other (the rule of the library's fetch, `redirectLink`: the same
+ * host, or a zone-free link-local literal, stays on the link the response came in on). Returns
+ * the URL text (a literal written with that zone) and the zone (for a name: its interface).
  */
 export function redirectTarget(location: string, from: HopTarget, arrival: string | undefined): { text: string; zone: string | undefined } {
-  let url: URL;
-  let zone: string | undefined;
-  if (hasScheme(location)) {
-    const parsed = parseUrl(location);
-    url = parsed.url;
-    zone = parsed.zone;
-  } else {
+  let next: ParsedUrl;
+  if (hasScheme(location)) next = parseUrl(location);
+  else {
+    let url: URL;
     try {
       url = new URL(location, from.parsed.url);
     } catch (error) {
       throw new Fe80Error('ERR_INVALID_URL', `the redirect to ${quote(location)} is not a valid URL`, { input: location, cause: error });
     }
+    next = parseUrl(url.href);
   }
-  if (zone === undefined && url.hostname.startsWith('[')) {
-    const address = ScopedAddress.tryParse(url.hostname.slice(1, -1));
-    if (address?.requiresZone() === true) {
-      const same = url.hostname === from.parsed.url.hostname;
-      const current = typeof from.zone === 'string' ? from.zone : arrival;
-      zone = same ? current : arrival;
-    }
-  }
-  return { text: displayUrl(url, zone), zone };
+  // the current hop's one interface: a zone 'auto' or a list that raced is known from `arrival` only
+  const pinned = typeof from.zone === 'string' && from.zone !== 'auto' ? from.zone : typeof from.zone === 'number' ? String(from.zone) : undefined;
+  const zone = next.zone ?? redirectLink(next, from.parsed.url.hostname, pinned, arrival);
+  return { text: zonedUrl(next.url, zone), zone };
 }
