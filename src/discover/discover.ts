@@ -7,6 +7,7 @@
 import { Fe80Error, quote } from '../errors.js';
 import { registry as defaultRegistry, type InterfaceInfo, type InterfaceRegistry, type InterfaceWatcher } from '../iface/index.js';
 import { checkBoolean, checkMs, checkObject, checkSignal, invalid } from '../validate.js';
+import { chooseInterfaces, type InterfaceJob } from '../dns/interfaces.js';
 import { DeviceTable, type Observation } from './devices.js';
 import type { Source, SourceContext } from './source.js';
 import { dnssdSource, type DnsSdBrowse } from './sources/dnssd.js';
@@ -42,31 +43,15 @@ const SOURCES: Readonly<Record<SourceName, Source>> = {
   lldp: lldpSource,
 };
 /** a safety net beside the watcher's events (a watcher that could not start still polls) */
+/** discover's interfaces: the neighbour table and lldp need no multicast flag */
+const DISCOVER_JOB: InterfaceJob = { what: 'discover on', multicast: false };
+
 const LINK_CHECK = 2000;
 /** module-private: not part of Discovery's public surface */
 const QUIET = Symbol('quiet');
 const SWEEP = 250;
 /** queued events a consumer has not read yet; past this, `updated` events of one device coalesce */
 const QUEUE_LIMIT = 10_000;
-
-function chooseInterfaces(reg: InterfaceRegistry, wanted: readonly (string | number)[] | undefined): InterfaceInfo[] {
-  if (wanted === undefined) {
-    const list = reg.candidates();
-    if (list.length === 0) {
-      throw new Fe80Error('ERR_NOT_FOUND', 'no interface to discover on (need one that is up, not loopback, with an IPv6 link-local address)');
-    }
-    return list;
-  }
-  if (!Array.isArray(wanted) || wanted.length === 0) throw invalid('interfaces', 'a non-empty array of interface names or indexes', wanted);
-  const out: InterfaceInfo[] = [];
-  for (const zone of wanted) {
-    if (typeof zone !== 'string' && typeof zone !== 'number') throw invalid('interfaces[]', 'an interface name or index', zone);
-    const info = reg.resolve(zone);
-    if (!info.up) throw new Fe80Error('ERR_INTERFACE_DOWN', `interface ${quote(info.name)} is down`, { input: String(zone) });
-    if (!out.some((i) => i.name === info.name)) out.push(info);
-  }
-  return out;
-}
 
 function checkSources(value: unknown): SourceName[] {
   if (value === undefined) return [...SOURCE_NAMES];
@@ -115,7 +100,7 @@ export class Discovery implements AsyncIterable<DiscoverEvent> {
     if (o.lldpSocket !== undefined && (typeof o.lldpSocket !== 'string' || o.lldpSocket === '')) throw invalid('lldpSocket', 'a socket path', o.lldpSocket);
     if (o.browse !== undefined && typeof o.browse !== 'function') throw invalid('browse', 'a function', o.browse);
     this.#sources = checkSources(o.sources);
-    const chosen = chooseInterfaces(this.#reg, o.interfaces);
+    const chosen = chooseInterfaces(this.#reg, o.interfaces, DISCOVER_JOB);
     this.#options = { lldpSocket: o.lldpSocket, browse: o.browse };
     this.#deadline = timeout === undefined ? Infinity : performance.now() + timeout;
     for (const info of chosen) this.#links.set(info.name, { info, up: true, controller: this.#child() });

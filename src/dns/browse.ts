@@ -59,7 +59,7 @@ function browseSpec(options: BrowseServicesOptions | undefined): BrowseSpec {
   const signal = checkSignal(o.signal, '`signal`');
   if (signal?.aborted) throw abortedError('DNS-SD browse', signal);
   const reg = o.registry ?? defaultRegistry;
-  return { types, interfaces: chooseInterfaces(reg, o.interfaces, 'a DNS-SD query'), transport, reg, maxServices, resolveTimeout, signal };
+  return { types, interfaces: chooseInterfaces(reg, o.interfaces, { what: 'send a DNS-SD query on', multicast: true }), transport, reg, maxServices, resolveTimeout, signal };
 }
 
 /**
