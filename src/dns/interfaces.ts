@@ -1,5 +1,5 @@
-// Which interfaces an mDNS job uses: the caller's list checked through the registry, or the
-// registry's multicast candidates (up, not loopback, with an IPv6 link-local address).
+// Which interfaces an mDNS job (a query, DNS-SD browsing) or discovery uses: the caller's list checked
+// through the registry, or its candidates (up, not loopback, with an IPv6 link-local address).
 import { Fe80Error, quote } from '../errors.js';
 import { invalid } from '../validate.js';
 import type { ScopedAddress } from '../addr/index.js';
