@@ -4,6 +4,8 @@ import { Fe80Error, quote } from '../errors.js';
 import { parseUrl, type ParsedUrl } from '../addr/index.js';
 import { BoundedMap } from '../bounded-map.js';
 import type { HttpZoneOptions } from './options.js';
+import { registry as defaultRegistry } from '../iface/index.js';
+import { writtenZone } from '../zone/index.js';
 
 export interface HttpTarget {
   /** zone-free URL: what undici and the Host header see */
@@ -18,7 +20,7 @@ export interface HttpTarget {
 
 /**
  * Resolves `input` for one request, without touching the interface table (the dial does that,
- * once). Throws ERR_INVALID_URL (malformed, not http(s), or a zone on an address that takes
+ * once; only a zone written as "auto" is looked up here, see `writtenZone`). Throws ERR_INVALID_URL (malformed, not http(s), or a zone on an address that takes
  * none, e.g. the proxy-bypass shape `http://[::1%25.example.com]/`).
  */
 export function resolveTarget(input: string | URL, options: HttpZoneOptions): HttpTarget {
@@ -41,19 +43,20 @@ export function resolveTarget(input: string | URL, options: HttpZoneOptions): Ht
   }
   // The zone option applies to a name's zone-less link-local answers and to a zone-less
   // link-local literal; a zone written in the URL wins; an address that takes no zone gets none.
-  const zone = parsed.zone ?? (address === undefined || address.requiresZone() ? options.zone : undefined);
+  const written = parsed.zone;
+  const zone =
+    written !== undefined ? writtenZone(written, options.registry ?? defaultRegistry) : address === undefined || address.requiresZone() ? options.zone : undefined;
   const policy: HttpZoneOptions = withRegistry({}, options);
   if (zone !== undefined) policy.zone = zone;
   if (options.allowedInterfaces !== undefined) policy.allowedInterfaces = options.allowedInterfaces;
-  const pinned = typeof zone === 'number' ? String(zone) : typeof zone === 'string' && zone !== 'auto' ? zone : undefined;
+  const pinned = written ?? (typeof zone === 'number' ? String(zone) : typeof zone === 'string' && zone !== 'auto' ? zone : undefined);
   const linkFromSocket = pinned === undefined && (address === undefined || address.requiresZone());
   return { url, zone: pinned, linkFromSocket, policy };
 }
 
-/** The pool key for a zone option: '' for none, the name, or a list as JSON (zones never hold '['). */
+/** The pool key for a zone option: '' for none, else the option as JSON (index 3 and the name "3" apart: an interface may be named "3"). */
 export function zoneKey(zone: HttpZoneOptions['zone'] | undefined): string {
-  if (zone === undefined) return '';
-  return typeof zone === 'object' ? JSON.stringify(zone) : String(zone);
+  return zone === undefined ? '' : JSON.stringify(zone);
 }
 
 /** The caller's registry goes with the policy: the registry the pool's connector dials with. */

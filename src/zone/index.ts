@@ -11,7 +11,7 @@ export {
   type ZoneCandidate,
   type ChosenBy,
 } from './resolve.js';
-export { zonePolicy, checkSelector, checkIndex, namedInterfaces, zoneText, type ZoneOption, type InterfaceSelector, type Policy } from './option.js';
+export { zonePolicy, checkSelector, checkIndex, namedInterfaces, zoneText, writtenZone, type ZoneOption, type InterfaceSelector, type Policy } from './option.js';
 export { usableInterface, sameInterface } from './usable.js';
 export { allowedSet, checkAllowed, uncheckable, outsideAllowed, type AllowedSet } from './allowed.js';
 export { checkZoneUse, takesNoZone } from './scope.js';

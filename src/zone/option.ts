@@ -2,7 +2,7 @@
 // One meaning per input: a number is an interface index, a string is a zone as written (a name,
 // or a decimal index when no interface has that name, as glibc reads `%3`).
 import { Fe80Error, quote } from '../errors.js';
-import { isDefaultZone, MAX_ZONE_INDEX } from '../iface/index.js';
+import { isDefaultZone, MAX_ZONE_INDEX, type InterfaceRegistry } from '../iface/index.js';
 import { describe, invalid } from '../validate.js';
 
 /** An interface by name or index. */
@@ -82,4 +82,14 @@ export function namedInterfaces(policy: Policy): readonly InterfaceSelector[] | 
 export function zoneText(zone: ZoneOption): string {
   if (Array.isArray(zone)) return `[${(zone as InterfaceSelector[]).map((z) => (typeof z === 'string' ? quote(z) : String(z))).join(', ')}]`;
   return typeof zone === 'string' ? quote(zone) : String(zone);
+}
+
+/**
+ * A zone written in an address or URL (`%25auto`), carried on as a `zone` option: the same text,
+ * except the one word the option reads as a keyword. A written zone names one interface (RFC 4007
+ * §11), so a written "auto" goes on as that interface's index; ERR_UNKNOWN_INTERFACE when no
+ * interface has that name, as a connect to `[fe80::1%auto]:80` reports.
+ */
+export function writtenZone(zone: string, registry: InterfaceRegistry): InterfaceSelector {
+  return zone === 'auto' ? registry.nameToIndex(zone) : zone;
 }

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InterfaceRegistry } from '../../src/iface/index.js';
 import type { RawInterface } from '../../src/iface/types.js';
-import { resolveTarget, displayUrl } from '../../src/http/target.js';
+import { resolveTarget, displayUrl, zoneKey } from '../../src/http/target.js';
 import { changesToGet, inheritedZone, isReplayable, locationUrl, sameOrigin } from '../../src/http/redirect.js';
 import { zoneFreeHost } from '../../src/http/agent.js';
 import { fakeRegistry } from '../helpers/fake-registry.js';
@@ -36,6 +36,21 @@ describe('resolveTarget: the URL, the pinned zone and the pool policy (no interf
     const t = resolveTarget('https://[fe80::1%253]/', { registry });
     assert.equal(t.zone, '3');
     assert.equal(t.url.host, '[fe80::1]');
+  });
+  test('a zone written as "auto" is the interface of that name, never the racing keyword', () => {
+    const withAuto = fakeRegistry([nic('eth0', 2, 'fe80::a'), nic('auto', 7, 'fe80::7')]);
+    const t = resolveTarget('http://[fe80::1%25auto]/', { registry: withAuto, zone: 'eth0' });
+    assert.equal(t.zone, 'auto', 'pinned, shown by name');
+    assert.deepEqual(t.policy, { zone: 7, registry: withAuto }, 'carried as its index: the zone option reads "auto" as racing');
+    assert.equal(displayUrl(t), 'http://[fe80::1%25auto]/');
+    // no interface named "auto": the error a connect to [fe80::1%auto]:80 gives, not a race
+    assert.throws(() => resolveTarget('http://[fe80::1%25auto]/', { registry }), { code: 'ERR_UNKNOWN_INTERFACE', message: /interface "auto" not found/ });
+    assert.deepEqual(resolveTarget('http://[fe80::1]/', { registry, zone: 'auto' }).policy, { zone: 'auto', registry }, 'the option keeps its keyword');
+  });
+  test('pool keys keep index 3 and an interface named "3" apart', () => {
+    assert.notEqual(zoneKey(3), zoneKey('3'));
+    assert.equal(zoneKey(undefined), '');
+    assert.notEqual(zoneKey(['eth0', 'wlan0']), zoneKey('eth0,wlan0'));
   });
   test('typed form with a bare %', () => {
     assert.equal(resolveTarget('http://[fe80::1%eth0]/', { registry }).zone, 'eth0');

@@ -17,6 +17,7 @@ import { FETCH_OPTIONS, UNSUPPORTED } from '../fetch/options.js';
 import { BodyWriter, DecodeProblem, headText, WriteProblem } from '../fetch/output.js';
 import { buildPlan, FileProblem, type Body, type Plan } from '../fetch/plan.js';
 import { hopTarget, redirectTarget, UnsupportedScheme, type HopTarget } from '../fetch/target.js';
+import type { ZoneOption } from '../../zone/index.js';
 import type { WireRecord } from '../fetch/wire.js';
 import { writeOut, type Transfer } from '../fetch/write-out.js';
 
@@ -274,7 +275,7 @@ async function transfer(plan: Plan, dispatcher: Fe80Dispatcher, io: Io, report: 
   const outcome: Outcome = { code: CURL.OK, message: '', response: undefined, target: undefined, redirects: 0, redirectUrl: undefined, sizeUpload: 0, retry: undefined, retryAfter: undefined };
   const ctx: MessageContext = { command: 'fetch', target: { kind: 'url', text: plan.url } };
   let text = plan.url;
-  let fallback = plan.zone;
+  let fallback: ZoneOption | undefined = plan.zone;
   let source = '--zone';
   let method = plan.method;
   let body = plan.body;

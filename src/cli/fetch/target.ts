@@ -5,13 +5,17 @@ import { parseUrl, type ParsedUrl } from '../../addr/index.js';
 import { redirectLink } from '../../http/redirect.js';
 import { zonedUrl } from '../../http/target.js';
 import { Fe80Error, quote } from '../../errors.js';
+import { registry } from '../../iface/index.js';
 import { resolveZones, type ZoneOption } from '../../net/index.js';
+import { writtenZone } from '../../zone/index.js';
 import { hasScheme } from '../url-input.js';
 
 export interface HopTarget {
   parsed: ParsedUrl;
   /** the zone policy for the dispatcher: the URL's zone, --zone, or one inherited on a redirect */
   zone: ZoneOption | undefined;
+  /** the one interface the hop is pinned to (a written zone, or a zone option that names one), by name */
+  interface: string | undefined;
   /** the URL as the user would write it, zone included (`http://[fe80::1%25eth0]/x`) */
   display: string;
   /** -v: which interface(s) and why */
@@ -41,13 +45,14 @@ export function hopTarget(text: string, fallback: ZoneOption | undefined, source
     const why = mdns
       ? `${name}: a .local name, resolved with mDNS${where}; the interface an answer came in on is its zone`
       : `${name}: resolved by the system resolver${where}`;
-    return { parsed, zone: fallback, display: zonedUrl(parsed.url, undefined), why };
+    return { parsed, zone: fallback, interface: undefined, display: zonedUrl(parsed.url, undefined), why };
   }
   const own = parsed.zone;
   if (own === undefined && !address.requiresZone()) {
-    return { parsed, zone: undefined, display: zonedUrl(parsed.url, undefined), why: `${address.address} takes no zone: the routing table picks the interface` };
+    return { parsed, zone: undefined, interface: undefined, display: zonedUrl(parsed.url, undefined), why: `${address.address} takes no zone: the routing table picks the interface` };
   }
-  const zone: ZoneOption | undefined = own ?? fallback;
+  // a written zone, or the interface a race settled on, is one interface even if it is named "auto"
+  const zone: ZoneOption | undefined = own === undefined ? fallback : writtenZone(own, registry);
   // a zone in the URL and a different --zone: refused, as the library does, rather than one ignored
   if (own !== undefined && fallback !== undefined && source === '--zone') resolveZones(address, { zone: fallback });
   const candidates = resolveZones(address.withZone(undefined), zone === undefined ? {} : { zone });
@@ -57,7 +62,7 @@ export function hopTarget(text: string, fallback: ZoneOption | undefined, source
   else if (candidates.length === 1 && !Array.isArray(fallback) && fallback !== 'auto') why = `interface ${names[0]}: ${source} ${zoneWords(fallback as ZoneOption)}`;
   else why = `racing ${names.join(', ')} (${source} ${zoneWords(fallback as ZoneOption)}${fallback === 'auto' ? ': every interface that is up with an IPv6 link-local address' : ', in that order'})`;
   const single = candidates.length === 1 ? candidates[0]?.interface?.name : undefined;
-  return { parsed, zone: single ?? zone, display: zonedUrl(parsed.url, single), why };
+  return { parsed, zone: single === undefined ? zone : writtenZone(single, registry), interface: single, display: zonedUrl(parsed.url, single), why };
 }
 
 export class UnsupportedScheme extends Error {
@@ -68,9 +73,10 @@ export class UnsupportedScheme extends Error {
  * The next hop of a redirect: `location` resolved against the current URL, and the interface it
  * is on when the Location says no other (the rule of the library's fetch, `redirectLink`: the same
  * host, or a zone-free link-local literal, stays on the link the response came in on). Returns
- * the URL text (a literal written with that zone) and the zone (for a name: its interface).
+ * the URL text (a literal written with that zone) and that interface as a zone option (for a name,
+ * the link its answers are taken from).
  */
-export function redirectTarget(location: string, from: HopTarget, arrival: string | undefined): { text: string; zone: string | undefined } {
+export function redirectTarget(location: string, from: HopTarget, arrival: string | undefined): { text: string; zone: ZoneOption | undefined } {
   let next: ParsedUrl;
   if (hasScheme(location)) next = parseUrl(location);
   else {
@@ -82,8 +88,7 @@ export function redirectTarget(location: string, from: HopTarget, arrival: strin
     }
     next = parseUrl(url.href);
   }
-  // the current hop's one interface: a zone 'auto' or a list that raced is known from `arrival` only
-  const pinned = typeof from.zone === 'string' && from.zone !== 'auto' ? from.zone : typeof from.zone === 'number' ? String(from.zone) : undefined;
-  const zone = next.zone ?? redirectLink(next, from.parsed.url.hostname, pinned, arrival);
-  return { text: zonedUrl(next.url, zone), zone };
+  // a hop that raced ('auto', a list) or resolved a name knows its link from `arrival` only
+  const name = next.zone ?? redirectLink(next, from.parsed.url.hostname, from.interface, arrival);
+  return { text: zonedUrl(next.url, name), zone: name === undefined ? undefined : writtenZone(name, registry) };
 }
