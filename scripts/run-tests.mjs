@@ -57,7 +57,8 @@ async function transpileSources() {
 }
 const cliCopy = await transpileSources();
 process.on('exit', () => rmSync(cliCopy, { recursive: true, force: true }));
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+// 128 + the signal's number, as a shell reports a program the signal ended (the copy goes on exit)
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) process.on(signal, () => process.exit(code));
 // the usual report on stdout, and test-summary.mjs's counts into a file read at the end
 const scratch = mkdtempSync(join(tmpdir(), 'fe80-run-tests-'));
 const summaryFile = join(scratch, 'summary.json');

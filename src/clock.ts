@@ -30,8 +30,9 @@ export class SharedClock {
     this.now = now;
   }
 
-  /** Registers `job` (if new) and makes sure the clock fires no later than `at`. */
-  schedule(job: ClockJob, at: number): void {
+  /** Registers `job` (if new) and makes sure the clock fires no later than its `due`. */
+  schedule(job: ClockJob): void {
+    const at = job.due;
     if (!this.#active.has(job)) {
       this.#active.add(job);
       if (job.keepsAlive !== false && ++this.#alive === 1) this.#timer?.ref();

@@ -35,12 +35,12 @@ test('jobs tick in due order, each no earlier than its due time, and re-schedule
   const log: string[] = [];
   const t0 = performance.now();
   const jobs = [new Job('c', log, t0 + 30), new Job('a', log, t0 + 5, [40]), new Job('b', log, t0 + 15)];
-  for (const job of jobs) clock.schedule(job, job.due);
+  for (const job of jobs) clock.schedule(job);
   // until every job is done (not `clock.pending`: a stalled loop may tick all three before a
   // re-arms, leaving nothing pending for a moment)
   while (jobs.some((job) => !job.done)) {
     await new Promise((resolve) => setTimeout(resolve, 10));
-    for (const job of jobs) if (!job.done) clock.schedule(job, job.due); // what a job does after a tick
+    for (const job of jobs) if (!job.done) clock.schedule(job); // what a job does after a tick
   }
   assert.deepEqual(log, ['a', 'b', 'c', 'a']);
   for (const job of jobs) for (const at of job.ticks) assert.ok(at >= t0, 'never before it was scheduled');
@@ -51,10 +51,10 @@ test('the timer keeps the process alive only while a job that wants that is pend
   const clock = new SharedClock();
   const before = timers();
   const quiet = new Job('quiet', [], performance.now() + 50, [], false);
-  clock.schedule(quiet, quiet.due);
+  clock.schedule(quiet);
   assert.equal(timers(), before, 'a background job leaves the timer unref\'d');
   const loud = new Job('loud', [], performance.now() + 20);
-  clock.schedule(loud, loud.due);
+  clock.schedule(loud);
   assert.equal(timers(), before + 1, 'a foreground job refs it');
   clock.remove(loud);
   assert.equal(timers(), before, 'removing it unrefs again');
@@ -78,7 +78,7 @@ test('a job that throws: the others still tick, the clock stays armed, the error
   process.removeAllListeners('uncaughtException');
   process.on('uncaughtException', (error) => errors.push(error));
   try {
-    for (const job of [bad, good, later]) clock.schedule(job, job.due);
+    for (const job of [bad, good, later]) clock.schedule(job);
     for (let i = 0; i < 100 && !later.done; i++) await new Promise((resolve) => setTimeout(resolve, 10));
   } finally {
     process.removeAllListeners('uncaughtException');

@@ -311,7 +311,7 @@ export class ServiceBrowser implements ListenerUser, ClockJob, AsyncIterable<Bro
     for (const q of this.#questions) due = Math.min(due, q.nextAt, q.refreshAt);
     for (const s of this.#services.values()) if (s.reported === undefined) due = Math.min(due, performance.now() + Math.max(0, s.firstSeen + this.#spec.resolveTimeout - Date.now()));
     this.#due = due;
-    clock.schedule(this, due);
+    clock.schedule(this);
   }
 
   tick(now: number): void {

@@ -220,7 +220,7 @@ export class MdnsQuery implements ClockJob {
   }
 
   #arm(): void {
-    if (!this.#done) clock.schedule(this, this.due);
+    if (!this.#done) clock.schedule(this);
   }
 
   /** Called by the shared clock at or after `due`. */

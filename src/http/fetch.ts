@@ -2,7 +2,6 @@
 // `http://printer.local/`. The URL goes to Node's fetch without its zone (so `Host` has none),
 // through the Fe80Dispatcher pool of that zone; redirects are followed here, zones included.
 import { Fe80Error, quote } from '../errors.js';
-import { registry as defaultRegistry } from '../iface/index.js';
 import { writtenZone } from '../zone/index.js';
 import { tracking, type Arrival } from './arrival.js';
 import { Fe80Dispatcher } from './dispatcher.js';
@@ -83,7 +82,7 @@ export async function fetch(input: string | URL | Request, init?: Fe80FetchInit 
       const nextUrl = locationUrl(location, target);
       const inherited = inheritedZone(target, nextUrl, arrival);
       // an interface name, carried as the zone option: writtenZone keeps an interface named "auto" one interface
-      const next = resolveTarget(nextUrl, inherited === undefined ? options : { ...options, zone: writtenZone(inherited, options.registry ?? defaultRegistry) });
+      const next = resolveTarget(nextUrl, inherited === undefined ? options : { ...options, zone: writtenZone(inherited, options.registry) });
       headers ??= new Headers(rest.headers ?? request?.headers);
       if (changesToGet(response.status, method)) {
         method = 'GET';

@@ -4,7 +4,6 @@ import { Fe80Error, quote } from '../errors.js';
 import { parseUrl, type ParsedUrl } from '../addr/index.js';
 import { BoundedMap } from '../bounded-map.js';
 import type { HttpZoneOptions } from './options.js';
-import { registry as defaultRegistry } from '../iface/index.js';
 import { writtenZone } from '../zone/index.js';
 
 export interface HttpTarget {
@@ -45,7 +44,7 @@ export function resolveTarget(input: string | URL, options: HttpZoneOptions): Ht
   // link-local literal; a zone written in the URL wins; an address that takes no zone gets none.
   const written = parsed.zone;
   const zone =
-    written !== undefined ? writtenZone(written, options.registry ?? defaultRegistry) : address === undefined || address.requiresZone() ? options.zone : undefined;
+    written !== undefined ? writtenZone(written, options.registry) : address === undefined || address.requiresZone() ? options.zone : undefined;
   const policy: HttpZoneOptions = withRegistry({}, options);
   if (zone !== undefined) policy.zone = zone;
   if (options.allowedInterfaces !== undefined) policy.allowedInterfaces = options.allowedInterfaces;

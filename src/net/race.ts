@@ -61,7 +61,7 @@ class StartTimer implements ClockJob {
 
   arm(ms: number): void {
     this.due = this.#clock.now() + ms;
-    this.#clock.schedule(this, this.due);
+    this.#clock.schedule(this);
   }
 
   cancel(): void {

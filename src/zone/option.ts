@@ -2,7 +2,7 @@
 // One meaning per input: a number is an interface index, a string is a zone as written (a name,
 // or a decimal index when no interface has that name, as glibc reads `%3`).
 import { Fe80Error, quote } from '../errors.js';
-import { isDefaultZone, MAX_ZONE_INDEX, type InterfaceRegistry } from '../iface/index.js';
+import { isDefaultZone, MAX_ZONE_INDEX, registry as defaultRegistry, type InterfaceRegistry } from '../iface/index.js';
 import { describe, invalid } from '../validate.js';
 
 /** An interface by name or index. */
@@ -90,6 +90,6 @@ export function zoneText(zone: ZoneOption): string {
  * §11), so a written "auto" goes on as that interface's index; ERR_UNKNOWN_INTERFACE when no
  * interface has that name, as a connect to `[fe80::1%auto]:80` reports.
  */
-export function writtenZone(zone: string, registry: InterfaceRegistry): InterfaceSelector {
+export function writtenZone(zone: string, registry: InterfaceRegistry = defaultRegistry): InterfaceSelector {
   return zone === 'auto' ? registry.nameToIndex(zone) : zone;
 }

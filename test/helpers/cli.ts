@@ -2,6 +2,7 @@
 // transpiles once per run (FE80_TEST_CLI; no loader, about 0.5 s less CPU per process, and the
 // suite starts several hundred), else the source through tsx (a test file run on its own).
 import { fileURLToPath } from 'node:url';
+import { shellQuote } from '../../src/zone/advice.js';
 
 /** The CLI's entry point: a .js file under FE80_TEST_CLI's run, else src/cli/main.ts. */
 export const CLI_MAIN: string = process.env['FE80_TEST_CLI'] || fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -20,5 +21,5 @@ export function cliCommand(...args: string[]): [string, string[]] {
 
 /** A shell command line that starts the CLI (for a `bin/fe80` wrapper script). */
 export function cliShell(): string {
-  return [process.execPath, ...cliArgv()].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ');
+  return [process.execPath, ...cliArgv()].map(shellQuote).join(' ');
 }

@@ -10,9 +10,7 @@ import { labTest } from '../../src/testing/index.js';
 import type { Namespace } from '../../src/testing/index.js';
 import { clientServer, threeLinks } from './fixtures/util.js';
 import { selfSigned } from '../http/tls-cert.js';
-import { cliCommand } from '../helpers/cli.js';
-
-const cli = cliCommand;
+import { cliCommand as cli } from '../helpers/cli.js';
 
 /** Resolves with the port once the listener printed "listening on [..]:PORT". */
 function listening(child: ChildProcess): Promise<{ endpoint: string; port: number }> {

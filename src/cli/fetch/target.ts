@@ -5,7 +5,6 @@ import { parseUrl, type ParsedUrl } from '../../addr/index.js';
 import { redirectLink } from '../../http/redirect.js';
 import { zonedUrl } from '../../http/target.js';
 import { Fe80Error, quote } from '../../errors.js';
-import { registry } from '../../iface/index.js';
 import { resolveZones, type ZoneOption } from '../../net/index.js';
 import { writtenZone } from '../../zone/index.js';
 import { hasScheme } from '../url-input.js';
@@ -52,7 +51,7 @@ export function hopTarget(text: string, fallback: ZoneOption | undefined, source
     return { parsed, zone: undefined, interface: undefined, display: zonedUrl(parsed.url, undefined), why: `${address.address} takes no zone: the routing table picks the interface` };
   }
   // a written zone, or the interface a race settled on, is one interface even if it is named "auto"
-  const zone: ZoneOption | undefined = own === undefined ? fallback : writtenZone(own, registry);
+  const zone: ZoneOption | undefined = own === undefined ? fallback : writtenZone(own);
   // a zone in the URL and a different --zone: refused, as the library does, rather than one ignored
   if (own !== undefined && fallback !== undefined && source === '--zone') resolveZones(address, { zone: fallback });
   const candidates = resolveZones(address.withZone(undefined), zone === undefined ? {} : { zone });
@@ -62,7 +61,7 @@ export function hopTarget(text: string, fallback: ZoneOption | undefined, source
   else if (candidates.length === 1 && !Array.isArray(fallback) && fallback !== 'auto') why = `interface ${names[0]}: ${source} ${zoneWords(fallback as ZoneOption)}`;
   else why = `racing ${names.join(', ')} (${source} ${zoneWords(fallback as ZoneOption)}${fallback === 'auto' ? ': every interface that is up with an IPv6 link-local address' : ', in that order'})`;
   const single = candidates.length === 1 ? candidates[0]?.interface?.name : undefined;
-  return { parsed, zone: single === undefined ? zone : writtenZone(single, registry), interface: single, display: zonedUrl(parsed.url, single), why };
+  return { parsed, zone: single === undefined ? zone : writtenZone(single), interface: single, display: zonedUrl(parsed.url, single), why };
 }
 
 export class UnsupportedScheme extends Error {
@@ -90,5 +89,5 @@ export function redirectTarget(location: string, from: HopTarget, arrival: strin
   }
   // a hop that raced ('auto', a list) or resolved a name knows its link from `arrival` only
   const name = next.zone ?? redirectLink(next, from.parsed.url.hostname, from.interface, arrival);
-  return { text: zonedUrl(next.url, name), zone: name === undefined ? undefined : writtenZone(name, registry) };
+  return { text: zonedUrl(next.url, name), zone: name === undefined ? undefined : writtenZone(name) };
 }
