@@ -3,7 +3,10 @@
 // serves in a peer namespace; the gateway, the bare proxy and the load generator are three
 // processes in the client namespace. Figures:
 //   - a 100 MB download: gateway >= 90% of the bare proxy's throughput, gateway RSS growth < 20 MB
-//     (going direct printed too);
+//     (going direct printed too); then one 1 GB download through each proxy (not with --quick):
+//     memory that grew with the body would show there tenfold, while the step a process's RSS
+//     takes once, on its first large download, to where the allocator and the GC settle (on
+//     Node 26 about 60-90 MB, for the bare proxy as much) does not grow with the size;
 //   - 1,000 small HTML pages full of absolute device URLs (rewritten by the gateway), 16 at a time:
 //     gateway >= 80% of the bare proxy's requests per second.
 // CPU per operation is each proxy process's own (utime + stime from /proc), beside throughput.
@@ -19,6 +22,7 @@ import { median } from './stats.js';
 const SELF = fileURLToPath(import.meta.url);
 const MB = 1024 * 1024;
 const DOWNLOAD = 100 * MB;
+const LARGE = 1024 * MB;
 const PAGES = 1000;
 const CONCURRENCY = 16;
 const TICK_US = 1e6 / 100; // /proc/PID/stat counts CPU in clock ticks (USER_HZ = 100)
@@ -71,6 +75,8 @@ interface Sample {
 interface ClientResult {
   node: string;
   download: Record<string, Sample[]>;
+  /** one 1 GB download per proxy after the rounds (none with --quick) */
+  large: Record<string, Sample>;
   pages: Record<string, Sample[]>;
   rssBase: number;
 }
@@ -164,11 +170,13 @@ async function clientProcess(a: ClientArgs): Promise<void> {
     if (r < rounds) for (const t of order) download[t.name]!.push(await measure(t, () => get(t, `/download?bytes=${DOWNLOAD}`)));
     if (r < pageRounds) for (const t of order) page[t.name]!.push(await measure(t, () => pages(t, PAGES)));
   }
+  const large: Record<string, Sample> = {};
+  if (!a.quick) for (const t of targets) if (t.pid !== undefined) large[t.name] = await measure(t, () => get(t, `/download?bytes=${LARGE}`));
   clearInterval(sampler);
   agent.destroy();
   gw.child.kill();
   bare.child.kill();
-  process.stdout.write(JSON.stringify({ node: process.version, download, pages: page, rssBase } satisfies ClientResult));
+  process.stdout.write(JSON.stringify({ node: process.version, download, large, pages: page, rssBase } satisfies ClientResult));
 }
 
 async function main(quick: boolean): Promise<void> {
@@ -207,6 +215,8 @@ async function main(quick: boolean): Promise<void> {
   console.log(`  gateway / bare proxy: ${(dlRatio * 100).toFixed(1)}%; bare proxy / direct: ${(perRound(mbps, 'bare node proxy', 'direct (no proxy)') * 100).toFixed(1)}%`);
   const bareGrowth = Math.max(...result.download['bare node proxy']!.map((s) => s.rssGrowth));
   console.log(`  gateway RSS ${(result.rssBase / MB).toFixed(1)} MB before, largest growth during a download ${(rssGrowth / MB).toFixed(1)} MB (bare proxy: ${(bareGrowth / MB).toFixed(1)} MB)`);
+  const large = (n: string): string => `${((result.large[n]?.rssGrowth ?? 0) / MB).toFixed(1)} MB at ${((result.large[n]?.bytes ?? 0) / MB / ((result.large[n]?.ms ?? 1) / 1000)).toFixed(0)} MB/s`;
+  if (result.large['fe80 gateway'] !== undefined) console.log(`  then 1 GB: gateway RSS growth ${large('fe80 gateway')} (bare proxy ${large('bare node proxy')})`);
 
   console.log(`\n${PAGES} small HTML pages with 25 absolute device URLs each, ${CONCURRENCY} in flight (median of ${result.pages[names[0]!]!.length} interleaved rounds)`);
   const rps: Record<string, number[]> = {};
@@ -237,6 +247,7 @@ async function main(quick: boolean): Promise<void> {
       pagesRatio: Math.round(pageRatio * 1000) / 1000,
       pagesCpuRatio: Math.round(cpuRatio * 1000) / 1000,
       rssGrowthMB: Math.round((rssGrowth / MB) * 10) / 10,
+      rssGrowth1GBMB: result.large['fe80 gateway'] === undefined ? null : Math.round((result.large['fe80 gateway'].rssGrowth / MB) * 10) / 10,
       targets,
     }),
   );

@@ -14,7 +14,7 @@
 import dgram from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { load } from './load.js';
-import { median } from './stats.js';
+import { median, roundOrder } from './stats.js';
 
 interface ClientResult {
   node: string;
@@ -97,9 +97,7 @@ async function client(iface: string, local: string, suffix: string, rounds: numb
   const stallMs: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
   const warmup = Math.min(5, rounds);
   for (let i = 0; i < warmup + rounds; i++) {
-    const keys = Object.keys(cases);
-    for (let j = 0; j < keys.length; j++) {
-      const key = keys[(i + j) % keys.length] as string;
+    for (const key of roundOrder(Object.keys(cases), i)) {
       const stall = await stallDuring(cases[key] as () => Promise<unknown>);
       if (i >= warmup) stallMs[key]?.push(stall);
     }

@@ -22,7 +22,7 @@ import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { load } from './load.js';
-import { median, percentile } from './stats.js';
+import { median, percentile, roundOrder } from './stats.js';
 
 const TARGET = 1.2;
 const CACHED_TARGET_US = 50;
@@ -88,10 +88,7 @@ async function client(iface: string, local: string, name: string, rounds: number
   const cpuSum: Record<string, number> = Object.fromEntries(Object.keys(cases).map((k) => [k, 0]));
   const warmup = Math.min(100, rounds);
   for (let i = 0; i < warmup + rounds; i++) {
-    // rotate the order each round so no case always follows another
-    const keys = Object.keys(cases);
-    const order = keys.map((_, j) => keys[(i + j) % keys.length] as string);
-    for (const key of order) {
+    for (const key of roundOrder(Object.keys(cases), i)) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       await (cases[key] as () => Promise<unknown>)();

@@ -9,6 +9,6 @@ export { isLocalName } from './names.js';
 export { closeMdnsSockets, openMdnsSockets } from './socket-pool.js';
 export { resolveName, type ResolveNameOptions, type NameAnswer } from './resolve.js';
 export { hostNameProblem } from './host-name.js';
-export { planLiteral, planName, interleave, type ZonePlan, type PlanTarget, type NamePlanOptions } from './plan.js';
+export { planLiteral, planName, interleave, type ZonePlan, type PlanTarget } from './plan.js';
 export { browseServices, collectServices, ServiceBrowser } from './browse.js';
 export type { BrowseServicesOptions, CollectServicesOptions, BrowsedService, BrowseEvent, BrowseStats, LostReason, ServiceAddress } from './browse.js';

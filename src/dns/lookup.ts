@@ -8,7 +8,8 @@ import { Fe80Error, quote } from '../errors.js';
 import { ScopedAddress } from '../addr/index.js';
 import { registry as defaultRegistry, type InterfaceRegistry } from '../iface/index.js';
 import { checkAllowed, registryOf, zonePolicy, type InterfaceSelector, type ZoneCandidate, type ZoneOption } from '../zone/index.js';
-import { planLiteral, planName, type NamePlanOptions, type ZonePlan } from './plan.js';
+import { planLiteral, planName, type ZonePlan } from './plan.js';
+import type { ResolveNameOptions } from './resolve.js';
 import { invalid } from '../validate.js';
 import { MdnsCache } from './cache.js';
 import { resolveMdns } from './mdns.js';
@@ -132,11 +133,6 @@ function sortResults(list: LookupAddress[], order: ResultOrder): LookupAddress[]
   return [...list.filter((a) => a.family === first), ...list.filter((a) => a.family !== first)];
 }
 
-function dedupe(list: LookupAddress[]): LookupAddress[] {
-  const seen = new Set<string>();
-  return list.filter((a) => (seen.has(a.address) ? false : (seen.add(a.address), true)));
-}
-
 function withHostname(error: Fe80Error, hostname: string): Fe80Error {
   // dns-style context for code that logs it; `code` stays the fe80 code.
   Object.defineProperty(error, 'hostname', { value: hostname, enumerable: false, configurable: true, writable: true });
@@ -145,6 +141,10 @@ function withHostname(error: Fe80Error, hostname: string): Fe80Error {
 
 /** `hostname` as an IP literal (zone syntax included), or undefined for a name. */
 function literal(hostname: string): ScopedAddress | undefined {
+  // a name like printer.local skips net.isIP's regular expressions: an IPv6 literal has a colon,
+  // an IPv4 one ends in a digit
+  const last = hostname.charCodeAt(hostname.length - 1);
+  if (!hostname.includes(':') && !(last >= 0x30 && last <= 0x39)) return undefined;
   if (net.isIP(hostname) !== 0) return ScopedAddress.parse(hostname);
   const pct = hostname.indexOf('%');
   if (pct > 0 && net.isIPv6(hostname.slice(0, pct))) return ScopedAddress.parse(hostname); // throws ERR_INVALID_ZONE
@@ -173,19 +173,17 @@ async function resolveHost(hostname: string, call: Call, bound: CreateLookupOpti
   }
   const local = isLocalName(hostname);
   const mapped = local && call.family === 6 && (call.hints & dns.V4MAPPED) !== 0;
-  const options: NamePlanOptions = {
-    family: mapped ? 0 : call.family,
-    systemLookup: bound.systemLookup,
-    timeout: bound.timeout,
-    settle: bound.settle,
-    cache: bound.cache,
-    system: { hints: call.hints, ...(call.order === 'verbatim' ? {} : { verbatim: false }), order: call.order } as NamePlanOptions['system'],
-  };
+  const options: ResolveNameOptions = { family: mapped ? 0 : call.family, timeout: bound.timeout, settle: bound.settle, cache: bound.cache };
+  if (!local) {
+    options.systemLookup = bound.systemLookup;
+    options.system = { hints: call.hints, ...(call.order === 'verbatim' ? {} : { verbatim: false }), order: call.order } as ResolveNameOptions['system'];
+  }
+  // planName's candidates are distinct hosts: no address twice
   const found = (await planName({ address: undefined, name: hostname, port: 0, zone: undefined }, plan, options)).map(asResult);
-  if (!local) return sortResults(dedupe(found), call.order);
-  const v6 = dedupe(found.filter((a) => a.family === 6));
-  const v4 = dedupe(found.filter((a) => a.family === 4));
-  if (!mapped) return sortResults([...v6, ...v4].filter((a) => call.family === 0 || a.family === call.family), call.order);
+  if (!local) return sortResults(found, call.order);
+  const v6 = found.filter((a) => a.family === 6);
+  const v4 = found.filter((a) => a.family === 4);
+  if (!mapped) return sortResults(call.family === 6 ? v6 : call.family === 4 ? v4 : v4.length === 0 ? v6 : [...v6, ...v4], call.order);
   // V4MAPPED (RFC 4291 §2.5.5.2 forms): with family 6, A records come back as ::ffff:a.b.c.d when
   // there is no AAAA, or alongside them with dns.ALL.
   const asMapped = v4.map((a) => ({ address: `::ffff:${a.address}`, family: 6 }));

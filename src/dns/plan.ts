@@ -91,9 +91,6 @@ function queryInterfaces(policy: Policy, plan: ZonePlan, allowed: AllowedSet, na
   return kept;
 }
 
-/** How to resolve the name: family, signal, the mDNS timeout, the system resolver and its options. */
-export type NamePlanOptions = Omit<ResolveNameOptions, 'registry' | 'interfaces'>;
-
 /**
  * The candidates for a host-name target: every answer, each through the zone floor. An mDNS
  * answer already names its interface: the zone option only decides which interfaces are asked.
@@ -101,12 +98,12 @@ export type NamePlanOptions = Omit<ResolveNameOptions, 'registry' | 'interfaces'
  * ERR_ZONE_REQUIRED when there is none). Answers the floor refuses are left out; when none is
  * left, the first refusal is the error.
  */
-export async function planName(target: PlanTarget, plan: ZonePlan, o: NamePlanOptions = {}): Promise<ZoneCandidate[]> {
+export async function planName(target: PlanTarget, plan: ZonePlan, o: ResolveNameOptions = {}): Promise<ZoneCandidate[]> {
   const name = target.name as string;
   const policy = targetPolicy(target, plan);
   const allowed = allowedSet(plan.allowed, plan.registry);
   const interfaces = queryInterfaces(policy, plan, allowed, name);
-  const answers = await resolveName(name, { ...o, registry: plan.registry, interfaces });
+  const answers = await resolveName(name, plan.registry, interfaces, o);
   const named = namedInterfaces(policy);
   const out: ZoneCandidate[] = [];
   const seen = new Set<string>();
@@ -154,6 +151,7 @@ function placeAnswer(
 export function interleave<T extends { address: ScopedAddress }>(answers: readonly T[]): T[] {
   const first = answers[0];
   if (first === undefined) return [];
+  if (answers.length === 1) return [first]; // the usual `.local` answer: one address
   const isV6 = (a: T): boolean => a.address.family === 6 && !a.address.isIPv4Mapped();
   const a = answers.filter((x) => isV6(x) === isV6(first));
   const b = answers.filter((x) => isV6(x) !== isV6(first));

@@ -8,15 +8,13 @@ import { Fe80Error, quote } from '../errors.js';
 import type { InterfaceRegistry } from '../iface/index.js';
 import type { InterfaceSelector } from '../zone/index.js';
 import type { MdnsCache } from './cache.js';
-import { resolveMdns, type ResolveMdnsOptions } from './mdns.js';
+import { resolveMdns, type MdnsResult, type ResolveMdnsOptions } from './mdns.js';
 import { isLocalName } from './names.js';
 
+/** How to resolve a name (the registry and the interfaces to ask are arguments of their own). */
 export interface ResolveNameOptions {
-  registry: InterfaceRegistry;
   /** 4 or 6 for one family, 0 (default) for both */
   family?: 0 | 4 | 6 | undefined;
-  /** mDNS: the interfaces to ask (default: every candidate interface) */
-  interfaces?: readonly InterfaceSelector[] | undefined;
   /** mDNS: overall ms (default 1500) */
   timeout?: number | undefined;
   /** mDNS: ms to wait for more interfaces after the first answer (default 250) */
@@ -36,20 +34,30 @@ export interface NameAnswer {
   source: 'mdns' | 'system';
 }
 
-/** Resolves `name` (not an IP literal) to its addresses, in the resolver's order. ERR_NOT_FOUND when none. */
-export function resolveName(name: string, options: ResolveNameOptions): Promise<NameAnswer[]> {
-  return isLocalName(name) ? resolveLocal(name, options) : resolveSystem(name, options);
+/**
+ * Resolves `name` (not an IP literal) to its addresses, in the resolver's order. ERR_NOT_FOUND when
+ * none. `interfaces`: the ones mDNS asks (default: every candidate interface).
+ */
+export function resolveName(
+  name: string,
+  registry: InterfaceRegistry,
+  interfaces: readonly InterfaceSelector[] | undefined,
+  options: ResolveNameOptions = {},
+): Promise<NameAnswer[]> {
+  return isLocalName(name) ? resolveLocal(name, registry, interfaces, options) : resolveSystem(name, options);
 }
 
-async function resolveLocal(name: string, o: ResolveNameOptions): Promise<NameAnswer[]> {
-  const m: ResolveMdnsOptions = { registry: o.registry, family: o.family ?? 0 };
-  if (o.interfaces !== undefined) m.interfaces = o.interfaces;
+const fromMdns = (r: MdnsResult): NameAnswer => ({ address: r.address, source: 'mdns' });
+
+function resolveLocal(name: string, registry: InterfaceRegistry, interfaces: readonly InterfaceSelector[] | undefined, o: ResolveNameOptions): Promise<NameAnswer[]> {
+  const m: ResolveMdnsOptions = { registry, family: o.family ?? 0 };
+  if (interfaces !== undefined) m.interfaces = interfaces;
   if (o.timeout !== undefined) m.timeout = o.timeout;
   if (o.settle !== undefined) m.settle = o.settle;
   if (o.cache !== undefined) m.cache = o.cache;
   if (o.signal !== undefined) m.signal = o.signal;
-  const results = await resolveMdns(name, m);
-  return results.map((r) => ({ address: r.address, source: 'mdns' as const }));
+  // not async: a cached answer is one round of the microtask queue sooner
+  return resolveMdns(name, m).then((results) => results.map(fromMdns));
 }
 
 async function resolveSystem(name: string, o: ResolveNameOptions): Promise<NameAnswer[]> {

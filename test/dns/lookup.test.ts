@@ -168,6 +168,22 @@ describe('lookup: the system resolver for other names', () => {
     assert.equal((seen[0] as { options: dns.LookupAllOptions }).options.all, true);
   });
 
+  test('names that look like literals are names; an address the resolver gives twice comes back once', async () => {
+    const { fn, seen } = fake([
+      { address: '2001:db8::5', family: 6 },
+      { address: '2001:db8::5', family: 6 },
+      { address: '192.0.2.5', family: 4 },
+    ]);
+    const l = createLookup({ registry, systemLookup: fn });
+    for (const name of ['host1', '1.2.3', '1.2.3.4%eth0', 'a:b', 'printer1.example']) {
+      assert.deepEqual((await call(l, name, { all: true })).address, [
+        { address: '2001:db8::5', family: 6 },
+        { address: '192.0.2.5', family: 4 },
+      ], name);
+    }
+    assert.deepEqual(seen.map((s) => (s as { host: string }).host), ['host1', '1.2.3', '1.2.3.4%eth0', 'a:b', 'printer1.example']);
+  });
+
   test('a zone-less link-local result follows the zone policy', async () => {
     const { fn } = fake([{ address: 'fe80::9', family: 6 }]);
     const strict = createLookup({ registry, systemLookup: fn });
