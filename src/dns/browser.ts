@@ -15,7 +15,7 @@ import { EventQueue } from './event-queue.js';
 import { ipv4Of } from './interfaces.js';
 import { MAX_PACKET, MAX_PER_SET, MAX_TTL } from './limits.js';
 import { listener, type Family, type ListenerUser } from './listener.js';
-import { encodeQueries, nameKeyOf, nameText, type KnownRecord, type Labels, type MessageRecord, type ParsedMessage, type RecordData, type RecordType } from './message.js';
+import { encodeQueries, nameKeyOf, nameText, sameData, type KnownRecord, type Labels, type MessageRecord, type ParsedMessage, type RecordData, type RecordType } from './message.js';
 import { heardAddress, isLinkLocalText, isOnLinkOnly } from './onlink.js';
 import { MDNS_PORT } from './packet.js';
 import { RecordStore, setKey, type StoredRecord } from './record-store.js';
@@ -71,6 +71,8 @@ export interface BrowseCounters {
   ignored: number;
   servicesDropped: number;
   queriesSent: number;
+  /** questions not sent because another querier on the link asked them first (RFC 6762 §7.3) */
+  queriesSuppressed: number;
 }
 
 /** The counters, and what the browser holds now. */
@@ -208,7 +210,7 @@ export class ServiceBrowser implements ListenerUser, ClockJob, AsyncIterable<Bro
   readonly #refreshed = new WeakMap<StoredRecord<RecordData>, { received: number; step: number; jitter: number }>();
   readonly #queue: EventQueue<BrowseEvent>;
   readonly #dirty = new Set<ServiceState>();
-  readonly #stats: BrowseCounters = { datagrams: 0, accepted: 0, ignored: 0, servicesDropped: 0, queriesSent: 0 };
+  readonly #stats: BrowseCounters = { datagrams: 0, accepted: 0, ignored: 0, servicesDropped: 0, queriesSent: 0, queriesSuppressed: 0 };
   #iterated = false;
   #closed = false;
   #opened: Promise<void>;
@@ -347,15 +349,18 @@ export class ServiceBrowser implements ListenerUser, ClockJob, AsyncIterable<Bro
       let ask = q.nextAt <= now + 1;
       if (q.refreshAt <= now + 1 && this.#needsRefresh(q, wall)) ask = true;
       if (!ask) continue;
-      if (q.nextAt <= now + 1) {
-        q.nextAt = q.until === 'continuous' || !this.#answered(q, wall) ? now + q.interval : Infinity;
-        q.interval = Math.min(q.interval * 2, MAX_INTERVAL);
-      }
+      if (q.nextAt <= now + 1) this.#asked(q, now, wall);
       let list = due.get(q.iface);
       if (list === undefined) due.set(q.iface, (list = []));
       list.push(q);
     }
     for (const [iface, questions] of due) this.#send(iface, questions, wall);
+  }
+
+  /** `q` was asked (by this browser, or by another querier, RFC 6762 §7.3): the next ask is one interval later, the interval doubles. */
+  #asked(q: Question, now: number, wall: number): void {
+    q.nextAt = q.until === 'continuous' || !this.#answered(q, wall) ? now + q.interval : Infinity;
+    q.interval = Math.min(q.interval * 2, MAX_INTERVAL);
   }
 
   /** Reports whether `q` has its answers (a resolve question stops asking once it has; refreshes go on). */
@@ -398,16 +403,16 @@ export class ServiceBrowser implements ListenerUser, ClockJob, AsyncIterable<Bro
     if (at < q.refreshAt) q.refreshAt = at;
   }
 
+  /** RFC 6762 §7.1: the known answers of `type` a query for `q` lists: those held with more than half their TTL left. */
+  #known(q: Question, type: RecordType, wall: number): StoredRecord<RecordData>[] {
+    return this.#live(setKey(q.iface.info.name, q.key, type), wall).filter((r) => r.expires - wall > r.ttl * 500);
+  }
+
   #send(iface: IfaceState, questions: readonly Question[], wall: number): void {
     if (iface.legs.length === 0) return;
-    // RFC 6762 §7.1: each question lists the answers held with more than half their TTL left
     const groups = questions.map((q) => {
       const known: KnownRecord[] = [];
-      for (const type of q.types) {
-        for (const r of this.#live(setKey(iface.info.name, q.key, type), wall)) {
-          if (r.expires - wall > r.ttl * 500) known.push({ name: q.name, ttl: Math.floor((r.expires - wall) / 1000), data: r.data });
-        }
-      }
+      for (const type of q.types) for (const r of this.#known(q, type, wall)) known.push({ name: q.name, ttl: Math.floor((r.expires - wall) / 1000), data: r.data });
       return { questions: q.types.map((type) => ({ name: q.name, type })), known };
     });
     const packets = encodeQueries(groups, iface.maxBytes);
@@ -481,6 +486,47 @@ export class ServiceBrowser implements ListenerUser, ClockJob, AsyncIterable<Bro
 
   onListenerError(family: Family, error: Error): void {
     this.#finish(new Fe80Error('ERR_MDNS', `the mDNS socket (IPv${family}) failed: ${error.message}`, { cause: error }));
+  }
+
+  /**
+   * RFC 6762 §7.3, duplicate question suppression: another querier on the link asked what this
+   * browser was going to ask, as multicast questions (QM; from port 5353, so the answers are
+   * multicast and heard here too), listing no known answer this browser would not list itself
+   * (an answer it lists and this browser lacks would be held back by responders). This browser's
+   * question then counts as asked. Its own queries, looped back, come from one of its addresses.
+   */
+  onQuery(parsed: Extract<ParsedMessage, { ok: true }>, rinfo: dgram.RemoteInfo, family: Family): void {
+    if (this.#closed || parsed.questions.length === 0 || rinfo.port !== MDNS_PORT) return;
+    const iface = this.#arrival(rinfo.address, family);
+    if (iface === undefined || iface.down || this.#isOwnAddress(rinfo.address)) return;
+    const asked = new Set<string>();
+    for (const x of parsed.questions) if (!x.unicast) asked.add(`${x.type} ${x.key}`);
+    if (asked.size === 0) return;
+    const listed = new Map<string, MessageRecord[]>();
+    for (const r of parsed.records) {
+      const list = listed.get(r.key);
+      if (list === undefined) listed.set(r.key, [r]);
+      else list.push(r);
+    }
+    const now = performance.now();
+    const wall = Date.now();
+    let suppressed = false;
+    for (const q of this.#questions) {
+      if (q.iface !== iface || q.nextAt === Infinity || !q.types.every((t) => asked.has(`${t} ${q.key}`))) continue;
+      const theirs = (listed.get(q.key) ?? []).filter((r) => q.types.includes(r.data.type));
+      if (!theirs.every((r) => this.#known(q, r.data.type, wall).some((mine) => sameData(mine.data, r.data)))) continue;
+      this.#asked(q, now, wall);
+      this.#stats.queriesSuppressed++;
+      suppressed = true;
+    }
+    if (suppressed) this.#arm();
+  }
+
+  /** Reports whether `source` (a datagram's source address) is one of this host's addresses. */
+  #isOwnAddress(source: string): boolean {
+    const bare = ScopedAddress.tryParse(source)?.address;
+    if (bare === undefined) return false;
+    return this.#spec.reg.list().some((i) => i.addresses.some((a) => a.address.address === bare));
   }
 
   onDatagram(_msg: Buffer, parsed: ParsedMessage, rinfo: dgram.RemoteInfo, family: Family): void {

@@ -4,7 +4,8 @@
 // the browsers of the process. Memberships do not isolate sockets (every socket bound to 5353 gets
 // every group datagram any socket joined for), so users must attribute each datagram themselves
 // (the zone of an IPv6 link-local source; the on-link prefix of an IPv4 one). A datagram is parsed
-// once and offered to every user. The sockets are ref'd: an open browser keeps the process alive.
+// once and offered to every user: a response to `onDatagram`, a query to `onQuery` (RFC 6762
+// §7.3). The sockets are ref'd: an open browser keeps the process alive.
 import dgram from 'node:dgram';
 import { MDNS_IPV4_GROUP, MDNS_IPV6_GROUP, MDNS_PORT } from './packet.js';
 import { parseMessage, type ParsedMessage } from './message.js';
@@ -13,6 +14,8 @@ export type Family = 4 | 6;
 
 export interface ListenerUser {
   onDatagram(msg: Buffer, parsed: ParsedMessage, rinfo: dgram.RemoteInfo, family: Family): void;
+  /** a query another querier (or this host, looped back) sent: for duplicate question suppression (RFC 6762 §7.3) */
+  onQuery?(parsed: Extract<ParsedMessage, { ok: true }>, rinfo: dgram.RemoteInfo, family: Family): void;
   /** the socket of `family` failed; the user is no longer served on it */
   onListenerError(family: Family, error: Error): void;
 }
@@ -158,8 +161,11 @@ class Listener {
   #deliver(msg: Buffer, rinfo: dgram.RemoteInfo, family: Family): void {
     if (this.#users.size === 0) return;
     const parsed = parseMessage(msg);
-    if (!parsed.ok || !parsed.response) return; // queries (our own, looped back, included) are not for us
-    for (const user of [...this.#users]) user.onDatagram(msg, parsed, rinfo, family);
+    if (!parsed.ok) return;
+    for (const user of [...this.#users]) {
+      if (parsed.response) user.onDatagram(msg, parsed, rinfo, family);
+      else user.onQuery?.(parsed, rinfo, family);
+    }
   }
 
   #fail(family: Family, error: Error): void {

@@ -40,7 +40,22 @@ export interface MessageRecord {
   data: RecordData;
 }
 
-export type ParsedMessage = { ok: true; response: boolean; truncated: boolean; records: MessageRecord[] } | { ok: false; reason: string };
+/** A question of a query, of a type DNS-SD uses, class IN. */
+export interface MessageQuestion {
+  /** `nameKeyOf(name)` */
+  key: string;
+  type: RecordType;
+  /** the QU bit: the querier asked for a unicast response (RFC 6762 §5.4) */
+  unicast: boolean;
+}
+
+/**
+ * A parsed message. A response's `records` are its answer and additional records; a query's are
+ * its known answers (answer section, RFC 6762 §7.1) beside its `questions` (none for a response).
+ */
+export type ParsedMessage =
+  | { ok: true; response: boolean; truncated: boolean; records: MessageRecord[]; questions: MessageQuestion[] }
+  | { ok: false; reason: string };
 
 /** Presentation form of a name: labels joined with '.', with '.' and '\' inside a label escaped. */
 export function nameText(labels: Labels): string {
@@ -74,6 +89,7 @@ function parse(buf: Buffer): ParsedMessage {
   if (typeof header === 'string') return { ok: false, reason: header };
   const { flags, ancount, nscount, arcount } = header;
   const response = (flags & 0x8000) !== 0;
+  const questions = response ? [] : readQuestions(buf, u16(buf, 4));
   let offset = header.offset;
   const records: MessageRecord[] = [];
   const perSet = new Map<string, number>();
@@ -91,7 +107,7 @@ function parse(buf: Buffer): ParsedMessage {
     if (offset > buf.length) return { ok: false, reason: 'RDATA runs past the end of the packet' };
     const type = TYPE_NAMES.get(typeCode);
     if (type === undefined || (rawClass & ~CACHE_FLUSH) !== CLASS_IN) continue;
-    if (i >= ancount && i < ancount + nscount) continue;
+    if (i >= ancount && (i < ancount + nscount || !response)) continue; // a query's additional records are no known answers
     if ((type === 'A' && rdlength !== 4) || (type === 'AAAA' && rdlength !== 16) || (type === 'SRV' && rdlength < 7)) continue;
     const name = readName(buf, start).labels;
     const key = nameKeyOf(name);
@@ -103,7 +119,42 @@ function parse(buf: Buffer): ParsedMessage {
     perSet.set(setKey, n + 1);
     records.push({ name, key, ttl: rawTtl > 0x7fffffff ? 0 : rawTtl, cacheFlush: (rawClass & CACHE_FLUSH) !== 0, data });
   }
-  return { ok: true, response, truncated: (flags & 0x0200) !== 0, records };
+  return { ok: true, response, truncated: (flags & 0x0200) !== 0, records, questions };
+}
+
+/** The questions of a query (after readHeader checked their bounds), of the types in TYPE, class IN. */
+function readQuestions(buf: Buffer, qdcount: number): MessageQuestion[] {
+  const out: MessageQuestion[] = [];
+  let offset = 12;
+  for (let i = 0; i < qdcount; i++) {
+    const r = readName(buf, offset);
+    const type = TYPE_NAMES.get(u16(buf, r.end));
+    const qclass = u16(buf, r.end + 2);
+    offset = r.end + 4;
+    if (type !== undefined && (qclass & 0x7fff) === CLASS_IN) out.push({ key: nameKeyOf(r.labels), type, unicast: (qclass & 0x8000) !== 0 });
+  }
+  return out;
+}
+
+/** Reports whether two records' data are the same (names compared case-insensitively, RFC 6762 §16). */
+export function sameData(a: RecordData, b: RecordData): boolean {
+  switch (a.type) {
+    case 'A':
+    case 'AAAA':
+      return b.type === a.type && Buffer.compare(a.bytes, b.bytes) === 0;
+    case 'PTR':
+      return b.type === 'PTR' && nameKeyOf(a.target) === nameKeyOf(b.target);
+    case 'SRV':
+      return (
+        b.type === 'SRV' &&
+        a.srv.priority === b.srv.priority &&
+        a.srv.weight === b.srv.weight &&
+        a.srv.port === b.srv.port &&
+        nameKeyOf(a.srv.target) === nameKeyOf(b.srv.target)
+      );
+    case 'TXT':
+      return b.type === 'TXT' && a.strings.length === b.strings.length && a.strings.every((x, i) => x.equals(b.strings[i] as Buffer));
+  }
 }
 
 function readData(buf: Buffer, type: RecordType, at: number, length: number): RecordData | undefined {

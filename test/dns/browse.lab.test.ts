@@ -239,4 +239,31 @@ describe('DNS-SD browsing (browseServices)', { concurrency: true }, () => {
     },
     { timeout: 90_000 },
   );
+  labTest(
+    'duplicate question suppression (RFC 6762 §7.3): another querier asking first saves our query, unless it asks for a unicast answer or lists an answer we lack',
+    async (lab, t) => {
+      const client = await lab.namespace('client');
+      const type = `_dq${Math.floor(Math.random() * 1e6).toString(36)}._tcp`;
+      const peers: Record<string, { iface: string; queries: () => unknown[] }> = {};
+      const modes = { qm: {}, qu: { qu: true }, known: { known: `Unknown Instance.${type}.local` } };
+      for (const [mode, extra] of Object.entries(modes)) {
+        const peer = await lab.namespace(mode);
+        const link = await lab.link(client, peer);
+        const r = await startResponder(peer, fixture('querier.ts'), [JSON.stringify({ iface: link.b.name, address: link.b.address, name: `${type}.local`, every: 150, ...extra })]);
+        peers[mode] = { iface: link.a.name, queries: r.queries };
+      }
+      const run = startBrowse(client, { types: [type] }, 4500);
+      const end = await run.end();
+      const heard = Object.fromEntries(Object.entries(peers).map(([mode, p]) => [mode, p.queries().length]));
+      t.diagnostic(JSON.stringify({ heard, stats: end.stats }));
+      assert.equal(end.error, undefined);
+      // asked first (at 20-120 ms, then 1 s and 3 s) wherever the other querier's question does not count
+      assert.ok((heard['qu'] as number) >= 3, `a QU question is no reason to stay silent: ${heard['qu']} queries`);
+      assert.ok((heard['known'] as number) >= 3, `a known answer we lack would be held back from us: ${heard['known']} queries`);
+      // at most the very first, sent before the other querier's next question came
+      assert.ok((heard['qm'] as number) <= 1, `the same QM question, no known answers: ${heard['qm']} queries`);
+      assert.ok(end.stats.queriesSuppressed >= 10, `suppressed ${end.stats.queriesSuppressed}`);
+    },
+    { timeout: 60_000 },
+  );
 });

@@ -3,13 +3,57 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import dnsPacket from 'dns-packet';
-import { encodeQueries, nameText, parseMessage, readName, type KnownRecord } from '../../src/dns/message.js';
+import { encodeQueries, nameText, parseMessage, readName, sameData, type KnownRecord, type RecordData } from '../../src/dns/message.js';
 import { parseServiceType, parseTxt, ptrOwner, splitInstance } from '../../src/dns/service-name.js';
 import { EventQueue, type KeyedEvent } from '../../src/dns/event-queue.js';
 import { browseServices, collectServices } from '../../src/dns/index.js';
 import { fakeRegistry, nic } from '../helpers/fake-registry.js';
 
 describe('message codec', () => {
+  test("a query's questions (QU bit, class IN, known types only) and its known answers (answer section only)", () => {
+    const buf = dnsPacket.encode({
+      type: 'query',
+      questions: [
+        { name: '_HTTP._tcp.local', type: 'PTR', class: 'IN' },
+        { name: 'p.local', type: 'AAAA', class: 'IN' },
+        { name: 'p.local', type: 'HINFO', class: 'IN' },
+        { name: 'p.local', type: 'A', class: 'CH' },
+      ],
+      answers: [{ name: '_http._tcp.local', type: 'PTR', class: 'IN', ttl: 4500, data: 'Printer._http._tcp.local' }],
+      additionals: [{ name: 'p.local', type: 'AAAA', class: 'IN', ttl: 120, data: 'fe80::2' }],
+    });
+    buf.writeUInt16BE(0x8001, 12 + 18 + 2); // the first question asks for a unicast answer (RFC 6762 §5.4)
+    const m = parseMessage(buf);
+    assert.ok(m.ok && !m.response);
+    assert.deepEqual(m.questions, [
+      { key: '_http._tcp.local', type: 'PTR', unicast: true },
+      { key: 'p.local', type: 'AAAA', unicast: false },
+    ]);
+    assert.deepEqual(m.records.map((r) => `${r.key} ${r.data.type}`), ['_http._tcp.local PTR']);
+    const response = parseMessage(dnsPacket.encode({ type: 'response', questions: [{ name: 'p.local', type: 'AAAA' }], answers: [] }));
+    assert.ok(response.ok && response.questions.length === 0);
+  });
+
+  test('sameData: record data compared field by field, names without regard to ASCII case (RFC 6762 §16)', () => {
+    const name = (s: string): string[] => s.split('.');
+    const rows: [RecordData, RecordData, boolean][] = [
+      [{ type: 'PTR', target: name('A._http._tcp.local') }, { type: 'PTR', target: name('a._HTTP._tcp.local') }, true],
+      [{ type: 'PTR', target: name('a._http._tcp.local') }, { type: 'PTR', target: name('b._http._tcp.local') }, false],
+      [{ type: 'AAAA', bytes: new Uint8Array(16).fill(1) }, { type: 'AAAA', bytes: new Uint8Array(16).fill(1) }, true],
+      [{ type: 'AAAA', bytes: new Uint8Array(16).fill(1) }, { type: 'AAAA', bytes: new Uint8Array(16).fill(2) }, false],
+      [{ type: 'A', bytes: new Uint8Array(4) }, { type: 'AAAA', bytes: new Uint8Array(4) }, false],
+      [{ type: 'SRV', srv: { priority: 0, weight: 0, port: 80, target: name('P.local') } }, { type: 'SRV', srv: { priority: 0, weight: 0, port: 80, target: name('p.local') } }, true],
+      [{ type: 'SRV', srv: { priority: 0, weight: 0, port: 80, target: name('p.local') } }, { type: 'SRV', srv: { priority: 0, weight: 0, port: 81, target: name('p.local') } }, false],
+      [{ type: 'TXT', strings: [Buffer.from('a=1')] }, { type: 'TXT', strings: [Buffer.from('a=1')] }, true],
+      [{ type: 'TXT', strings: [Buffer.from('a=1')] }, { type: 'TXT', strings: [Buffer.from('A=1')] }, false],
+      [{ type: 'TXT', strings: [Buffer.from('a=1')] }, { type: 'TXT', strings: [Buffer.from('a=1'), Buffer.from('b')] }, false],
+    ];
+    for (const [a, b, same] of rows) {
+      assert.equal(sameData(a, b), same, JSON.stringify([a, b]));
+      assert.equal(sameData(b, a), same, 'symmetric');
+    }
+  });
+
   test('PTR, SRV, TXT, A and AAAA of a DNS-SD answer, names as labels (a dot inside an instance stays inside)', () => {
     const buf = dnsPacket.encode({
       type: 'response',
