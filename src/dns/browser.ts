@@ -145,6 +145,12 @@ class IfaceState {
   }
 }
 
+/** `Array.prototype.some` for any iterable (no copy of a Set). */
+function some<T>(items: Iterable<T>, test: (item: T) => boolean): boolean {
+  for (const item of items) if (test(item)) return true;
+  return false;
+}
+
 class Question {
   readonly iface: IfaceState;
   readonly name: Labels;
@@ -497,11 +503,13 @@ export class ServiceBrowser implements ListenerUser, ClockJob, AsyncIterable<Bro
    */
   onQuery(parsed: Extract<ParsedMessage, { ok: true }>, rinfo: dgram.RemoteInfo, family: Family): void {
     if (this.#closed || parsed.questions.length === 0 || rinfo.port !== MDNS_PORT) return;
-    const iface = this.#arrival(rinfo.address, family);
-    if (iface === undefined || iface.down || this.#isOwnAddress(rinfo.address)) return;
     const asked = new Set<string>();
     for (const x of parsed.questions) if (!x.unicast) asked.add(`${x.type} ${x.key}`);
-    if (asked.size === 0) return;
+    // most queries on a busy link ask for other names: those cost this loop and no more
+    const ours = (q: Question): boolean => q.nextAt !== Infinity && q.types.every((t) => asked.has(`${t} ${q.key}`));
+    if (asked.size === 0 || !some(this.#questions, ours)) return;
+    const iface = this.#arrival(rinfo.address, family);
+    if (iface === undefined || iface.down || this.#isOwnAddress(rinfo.address)) return;
     const listed = new Map<string, MessageRecord[]>();
     for (const r of parsed.records) {
       const list = listed.get(r.key);
@@ -512,7 +520,7 @@ export class ServiceBrowser implements ListenerUser, ClockJob, AsyncIterable<Bro
     const wall = Date.now();
     let suppressed = false;
     for (const q of this.#questions) {
-      if (q.iface !== iface || q.nextAt === Infinity || !q.types.every((t) => asked.has(`${t} ${q.key}`))) continue;
+      if (q.iface !== iface || !ours(q)) continue;
       const theirs = (listed.get(q.key) ?? []).filter((r) => q.types.includes(r.data.type));
       if (!theirs.every((r) => this.#known(q, r.data.type, wall).some((mine) => sameData(mine.data, r.data)))) continue;
       this.#asked(q, now, wall);
