@@ -74,7 +74,9 @@ export class SharedClock {
     for (const job of this.#active) if (!job.done && job.due <= now) due.push(job);
     if (due.length > 1) due.sort((a, b) => a.due - b.due);
     // a job that throws neither stops the others nor the clock: the first error is thrown
-    // (an uncaught exception, as from a timer of its own) once the clock is armed again
+    // (an uncaught exception, as from a timer of its own) once the clock is armed again. The job
+    // itself is dropped: its state is unknown, and a due time left in the past would tick it
+    // (and throw) every millisecond
     let failure: { error: unknown } | undefined;
     for (const job of due) {
       if (job.done || job.due > now) continue;
@@ -82,6 +84,7 @@ export class SharedClock {
         job.tick(now);
       } catch (error) {
         failure ??= { error };
+        this.remove(job);
       }
     }
     let next = Infinity;

@@ -66,8 +66,10 @@ test('a job that throws: the others still tick, the clock stays armed, the error
   const clock = new SharedClock();
   const log: string[] = [];
   const t0 = performance.now();
+  // it throws before it can finish or move its due time: ticked again, it would throw every ms
+  let badTicks = 0;
   const bad = { due: t0 + 5, done: false, tick(): void {
-    this.done = true;
+    badTicks++;
     throw new Error('boom');
   } };
   const good = new Job('good', log, t0 + 5);
@@ -86,4 +88,6 @@ test('a job that throws: the others still tick, the clock stays armed, the error
   }
   assert.deepEqual(log, ['good', 'later'], 'the job due with the one that threw, and the next one');
   assert.deepEqual(errors.map((e) => (e as Error).message), ['boom']);
+  assert.equal(badTicks, 1, 'the job that threw is dropped');
+  assert.equal(clock.pending, 0);
 });
