@@ -11,6 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Fe80Error, quote } from '../errors.js';
 import type { Lab } from './lab.js';
 import type { Namespace } from './namespace.js';
+import { AVAHI_DIR_PREFIX } from './names.js';
 
 /** A simulated device's options. */
 export interface DeviceOptions {
@@ -93,7 +94,8 @@ async function waitFor(child: ChildProcess, log: () => string, test: (log: strin
  * once the service is established. The daemon dies with the lab.
  */
 export async function startAvahi(ns: Namespace, hostName: string, interfaces: readonly string[], port: number, ms = 10_000): Promise<ChildProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'fe80-avahi-'));
+  // named after the namespace (its name carries the lab's pid): a sweep after a killed lab removes it
+  const dir = mkdtempSync(join(tmpdir(), `${AVAHI_DIR_PREFIX}${ns.name}-`));
   dirs.add(dir);
   const services = join(dir, 'services');
   const conf = join(dir, 'avahi-daemon.conf');

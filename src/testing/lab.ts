@@ -1,10 +1,13 @@
 // The lab: network namespaces joined by veth pairs, extra interfaces, and guaranteed cleanup.
 import type { ChildProcess } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Fe80Error, quote } from '../errors.js';
 import { cleanupSync, deleteAll, killNamespaceProcesses, listNamespaces, listRootLinks, registerOpen, unregisterOpen } from './cleanup.js';
 import { LabNamespace, type Namespace } from './namespace.js';
-import { checkInterfaceName, checkPrefix, DEFAULT_PREFIX, staleNames, uniqueName } from './names.js';
+import { AVAHI_DIR_PREFIX, checkInterfaceName, checkPrefix, DEFAULT_PREFIX, staleNames, uniqueName } from './names.js';
 import { ip, ipBatch, labError, run, sleep } from './run.js';
 import { labSupport } from './support.js';
 
@@ -188,10 +191,27 @@ class LabLink implements Link {
 
 const swept = new Set<string>();
 
+/** The temporary directories of devices in namespaces of dead labs (a killed process could not remove them). */
+function sweepStaleDirs(prefix: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(AVAHI_DIR_PREFIX)) continue;
+    const rest = entry.slice(AVAHI_DIR_PREFIX.length);
+    const cut = rest.lastIndexOf('-'); // mkdtemp's random suffix follows the namespace name
+    if (cut > 0 && staleNames([rest.slice(0, cut)], prefix).length === 1) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+  }
+}
+
 /** Deletes namespaces and root veths that earlier, killed runs with this prefix left behind (their pid is gone). */
 async function sweepStale(prefix: string): Promise<void> {
   if (swept.has(prefix)) return;
   swept.add(prefix);
+  sweepStaleDirs(prefix);
   const namespaces = staleNames(listNamespaces((await run('ip', ['netns', 'list'])).stdout), prefix);
   const links = staleNames(listRootLinks((await run('ip', ['-j', 'link', 'show'])).stdout), prefix);
   if (namespaces.length === 0 && links.length === 0) return;

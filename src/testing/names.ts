@@ -11,10 +11,13 @@
 // would take a live `rcq0` lab for a dead one.
 import { randomInt } from 'node:crypto';
 import { Fe80Error, quote } from '../errors.js';
+import { hasEnded } from './process.js';
 
 /** Linux IFNAMSIZ - 1. */
 export const MAX_IFNAME_BYTES = 15;
 export const DEFAULT_PREFIX = 'f8';
+/** A simulated device's temporary directory: this, its namespace's name, '-', mkdtemp's suffix. */
+export const AVAHI_DIR_PREFIX = 'fe80-avahi-';
 
 const PID_WIDTH = 5;
 /** Linux's largest possible pid_max (2^22): a larger "pid" means the name is not ours. */
@@ -74,12 +77,8 @@ export function staleNames(names: readonly string[], prefix: string): string[] {
 
 function deadPid(pid: number): number | undefined {
   if (pid === process.pid) return undefined;
-  try {
-    process.kill(pid, 0);
-    return undefined; // alive (or reused by someone else): leave it alone
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH' ? pid : undefined;
-  }
+  // alive (or reused by someone else): leave it alone; a zombie was killed and only awaits its reaper
+  return hasEnded(pid) ? pid : undefined;
 }
 
 /**

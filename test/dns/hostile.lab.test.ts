@@ -4,6 +4,7 @@
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labTest } from '../../src/testing/index.js';
@@ -30,6 +31,7 @@ describe('mDNS resolver under hostile neighbours', { concurrency: true }, () => 
       const sysctl = await client.exec('sysctl', ['-w', 'net.ipv4.conf.all.rp_filter=0', `net.ipv4.conf.${b.a.name}.rp_filter=0`]);
       assert.equal(sysctl.code, 0, sysctl.stderr);
       const path = join(tmpdir(), `fe80-forge-${randomBytes(6).toString('hex')}.sock`);
+      t.after(() => rmSync(path, { force: true })); // the forger is killed with the lab: its socket file stays
       const forger = await startResponder(evil, fixture('forger.ts'), [b.b.name, '192.168.77.2', '192.168.77.1', a.a.address, path]);
       await startResponder(real, fixture('spy.ts'), [a.b.name, '192.168.77.2', path]);
       // the real peer answers 150 ms late, so the forgery always arrives first

@@ -49,12 +49,21 @@ labTest(
   'cli: fe80 lab up, fe80 open (address and .local name), fe80 gateway, fe80 lab down',
   async () => {
     const up = fe80(undefined, ['lab', 'up', '--peers', '2', '--links', '1']);
+    let said = '';
     try {
       const printed = await waitOutput(up, /removes everything/, 90_000);
       const ns = /in namespace (\S+)/.exec(printed)![1]!;
       assert.match(printed, /printer\s+http:\/\/\[fe80::2%25lab0\]\/\s+printer\.local/);
       assert.match(printed, /camera\s+http:\/\/\[fe80::3%25lab0\]\/\s+camera\.local/);
       assert.ok(printed.includes(`ip netns exec ${ns} fe80 open printer.local --no-browser`), printed);
+
+      // one lab at a time: a second `lab up` is refused, naming the running one, and builds nothing
+      const second = fe80(undefined, ['lab', 'up', '--peers', '1']);
+      let refusal = '';
+      second.stderr!.on('data', (c: Buffer) => (refusal += c.toString()));
+      assert.equal(await exited(second), 1);
+      assert.match(refusal, new RegExp(`a lab is already running \\(pid ${up.pid}, client namespace ${ns}\\).*fe80 lab down.*\\[ERR_LAB\\]`));
+      assert.doesNotMatch(refusal, /starting/);
 
       const open = fe80(ns, ['open', 'http://[fe80::3%25lab0]/', '--no-browser']);
       const opened = await waitOutput(open, /localhost:\d+\/\s+->/);
@@ -110,9 +119,11 @@ labTest(
       assert.equal(await exited(bare), 0);
     } finally {
       const down = fe80(undefined, ['lab', 'down']);
+      down.stdout!.on('data', (c: Buffer) => (said += c.toString()));
       assert.equal(await exited(down), 0);
       await exited(up); // ends of the SIGTERM lab down sent, after its lab tore itself down
     }
+    assert.match(said, new RegExp(`fe80 lab: removed \\(pid ${up.pid}, client namespace f8up`));
     const left = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
     assert.ok(!/f8up/.test(left), `lab down left ${left}`);
   },

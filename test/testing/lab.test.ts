@@ -2,13 +2,15 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { Fe80Error } from '../../src/errors.js';
 import { Lab, labSupport, labTest, isCI, type Namespace } from '../../src/testing/index.js';
-import { checkInterfaceName, staleNames, staleOwner, uniqueName, PROCESS_TOKEN } from '../../src/testing/names.js';
+import { AVAHI_DIR_PREFIX, checkInterfaceName, staleNames, staleOwner, uniqueName, PROCESS_TOKEN } from '../../src/testing/names.js';
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -388,12 +390,19 @@ labTest('a stale namespace of a dead process is swept by Lab.create', async () =
   // pid 1 is alive: not ours to remove (random suffix: parallel runs of this file must not collide)
   const keep = labName('fsw', 1, Math.random().toString(36).slice(2, 4).padEnd(2, '0'), process.pid % 36 ** 4);
   execFileSync('ip', ['netns', 'add', keep]);
+  // a simulated device's directory goes with its dead lab's namespace
+  const staleDir = mkdtempSync(join(tmpdir(), `${AVAHI_DIR_PREFIX}${stale}-`));
+  const keepDir = mkdtempSync(join(tmpdir(), `${AVAHI_DIR_PREFIX}${keep}-`));
   try {
     const lab = await Lab.create({ prefix: 'fsw' });
     await lab.close();
     assert.equal(netnsList().includes(stale), false);
     assert.equal(netnsList().includes(keep), true);
+    assert.equal(existsSync(staleDir), false, 'the dead lab device directory is swept');
+    assert.equal(existsSync(keepDir), true, 'a live lab device directory is kept');
   } finally {
+    rmSync(staleDir, { recursive: true, force: true });
+    rmSync(keepDir, { recursive: true, force: true });
     execFileSync('ip', ['netns', 'del', keep]);
     if (netnsList().includes(stale)) execFileSync('ip', ['netns', 'del', stale]);
   }

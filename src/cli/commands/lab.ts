@@ -1,59 +1,50 @@
 // `fe80 lab up|down`: a lab of simulated link-local devices (fe80/testing) to try fe80 on without
 // hardware: a client namespace with L links and N devices, each serving a small web application
 // and answering mDNS (avahi-daemon). `up` stays in the foreground until Ctrl-C or `lab down`.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { defineCommand, EXIT, UsageError, integerArgument, parse } from '../command.js';
 import { Fe80Error } from '../../errors.js';
 import { Lab, deviceLab, labSupport } from '../../testing/index.js';
+import { isRunning, recordLab, runningLabs, type LabRecord } from '../lab-state.js';
 
 /** The lab's name prefix: `lab down` sweeps what a dead `lab up` left with it. */
 const PREFIX = 'f8up';
-const STATE = join(tmpdir(), 'fe80-lab-up.json');
+/** How long `lab down` waits for a lab to tear itself down. */
+const STOP_MS = 10_000;
 
 const description = `'lab up' (root, Linux) builds virtual links with network namespaces and N simulated devices
 spread over L links (the same fe80::2 on every link), each serving a small web application
 (links, a redirect, a login form with a cookie, a WebSocket echo) and answering mDNS with its
 name and _http._tcp (avahi-daemon). It prints how to reach them from the client namespace, where
-your programs run, and stays until Ctrl-C or 'fe80 lab down', which remove everything.
+your programs run, and stays until Ctrl-C or 'fe80 lab down', which remove everything. One lab
+runs at a time: a second 'lab up' is refused while one runs.
 
-'lab down' stops a running 'lab up' and removes whatever a killed one left behind.`;
+'lab down' stops every running 'lab up' and removes whatever a killed one left behind.`;
 
-interface State {
-  pid: number;
-  client: string;
-}
+const describe = (r: LabRecord): string => `pid ${r.pid}${r.client === undefined ? ', still starting' : `, client namespace ${r.client}`}`;
 
-function alive(pid: number): boolean {
+async function stop(record: LabRecord): Promise<boolean> {
   try {
-    process.kill(pid, 0);
-    return true;
+    process.kill(record.pid, 'SIGTERM'); // its lab tears itself down on SIGTERM
   } catch {
-    return false;
+    return true; // ended meanwhile
   }
+  for (let waited = 0; waited < STOP_MS && isRunning(record); waited += 50) await new Promise((r) => setTimeout(r, 50));
+  return !isRunning(record);
 }
 
 async function down(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
-  let state: State | undefined;
-  try {
-    state = JSON.parse(readFileSync(STATE, 'utf8')) as State;
-  } catch {
-    state = undefined;
-  }
-  if (state !== undefined && alive(state.pid)) {
-    process.kill(state.pid, 'SIGTERM'); // its lab tears itself down on SIGTERM
-    for (let i = 0; i < 200 && alive(state.pid); i++) await new Promise((r) => setTimeout(r, 50));
-    if (alive(state.pid)) {
-      io.stderr.write(`fe80 lab: process ${state.pid} did not stop\n`);
-      return EXIT.FAIL;
-    }
-  }
-  // whatever a killed `lab up` left: Lab.create sweeps namespaces of dead processes with our prefix
   const support = labSupport();
-  if (support.ok) await (await Lab.create({ prefix: PREFIX })).close();
-  rmSync(STATE, { force: true });
-  io.stdout.write(state === undefined ? 'fe80 lab: no lab was running (leftovers, if any, removed)\n' : 'fe80 lab: removed\n');
+  if (!support.ok) throw new Fe80Error('ERR_LAB', `cannot remove a lab here: ${support.reason}`);
+  const labs = runningLabs();
+  const stopped = await Promise.all(labs.map(stop));
+  const left = labs.filter((_, i) => !stopped[i]);
+  for (const r of left) io.stderr.write(`fe80 lab: the lab of ${describe(r)} did not stop within ${STOP_MS / 1000} s\n`);
+  if (left.length > 0) return EXIT.FAIL;
+  // whatever a killed `lab up` left: Lab.create sweeps namespaces of dead processes with our prefix
+  await (await Lab.create({ prefix: PREFIX })).close();
+  runningLabs(); // drops the records of the labs just stopped, should one have left its record
+  io.stdout.write(labs.length === 0 ? 'fe80 lab: no lab was running (leftovers, if any, removed)\n' : `fe80 lab: removed (${labs.map(describe).join('; ')})\n`);
   return EXIT.OK;
 }
 
@@ -88,10 +79,15 @@ const command = defineCommand({
     if (!support.ok) throw new Fe80Error('ERR_LAB', `cannot build a lab here: ${support.reason}`);
     const mdns = values['no-mdns'] !== true;
     if (mdns && !existsSync('/usr/sbin/avahi-daemon')) throw new Fe80Error('ERR_LAB', 'avahi-daemon is not installed (apt-get install --no-install-recommends avahi-daemon), or use --no-mdns');
+    const running = runningLabs();
+    if (running.length > 0) {
+      throw new Fe80Error('ERR_LAB', `a lab is already running (${running.map(describe).join('; ')}): use it, or stop it with 'fe80 lab down'`);
+    }
+    const unrecord = recordLab(undefined); // from now on `lab down` finds this lab, even while it is built
     const lab = await Lab.create({ prefix: PREFIX });
     try {
       const net = await deviceLab(lab, { peers, links, mdns, progress: (m) => io.stderr.write(`fe80 lab: ${m}\n`) });
-      writeFileSync(STATE, JSON.stringify({ pid: process.pid, client: net.client.name } satisfies State));
+      recordLab(net.client.name);
       const ns = net.client.name;
       const width = Math.max(...net.devices.map((d) => d.name.length));
       const lines = [
@@ -112,18 +108,17 @@ const command = defineCommand({
       io.stdout.write(`${lines.join('\n')}\n`);
     } catch (error) {
       await lab.close();
+      unrecord();
       throw error;
     }
     // the lab tears itself down on SIGINT/SIGTERM/SIGHUP (fe80/testing) and the process then
     // ends of that signal; until then nothing but this timer keeps it running
     const keep = setInterval(() => undefined, 1 << 30);
     await new Promise<void>((resolve) => {
-      const stop = (): void => {
+      process.once('exit', () => {
         clearInterval(keep);
-        rmSync(STATE, { force: true });
         resolve();
-      };
-      process.once('exit', stop);
+      });
     });
     return EXIT.OK;
   },
